@@ -1,0 +1,72 @@
+import type { FnInfo } from './frames.js';
+import type { Op, Program, SimObject } from './op.js';
+
+/** User task (a thread of a scenario program), kernel thread, or interrupt context. */
+export type ActorKind = 'task' | 'kthread' | 'irq';
+
+/** What an actor is doing right now, derived from its pending op. */
+export type ActorStatus = 'runnable' | 'blocked' | 'idle' | 'exited';
+
+/** A lock an actor holds, in acquisition order, as lockdep lists it. */
+export interface HeldLock {
+  readonly lock: SimObject;
+  /** The function that took it (lockdep's `at:`). */
+  readonly site: string;
+  readonly read: boolean;
+}
+
+/** Anything that executes steps. Ids are indices in creation order, so they are deterministic. */
+export class Actor {
+  /** Call frames, outermost first; pushed by `kfunc` wrappers. */
+  readonly frames: FnInfo[] = [];
+  /** Locks held, oldest first (lockdep's held_locks). */
+  readonly held: HeldLock[] = [];
+  /** The op the actor will run when next scheduled; null once it has exited. */
+  pending: Op | null = null;
+  private gen: Program | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly kind: ActorKind,
+    readonly comm: string,
+    readonly pid: number,
+  ) {}
+
+  /** `comm/pid` as lockdep prints a task. */
+  get label(): string {
+    return `${this.comm}/${this.pid}`;
+  }
+
+  /** Starts the program: runs it up to its first op. */
+  start(program: Program): void {
+    this.gen = program;
+    this.advance(undefined);
+  }
+
+  /** Runs the pending op's effect and the program up to its next op; returns the op that ran. */
+  step(alt: number): Op {
+    const op = this.pending;
+    if (op === null) throw new Error(`actor ${this.label} has exited`);
+    const result = op.perform(alt);
+    this.advance(result);
+    return op;
+  }
+
+  /** Status derived from the pending op. */
+  status(): ActorStatus {
+    const op = this.pending;
+    if (op === null) return 'exited';
+    if (op.enabled()) return 'runnable';
+    return op.wait?.idle ? 'idle' : 'blocked';
+  }
+
+  private advance(value: unknown): void {
+    const r = this.gen!.next(value);
+    if (r.done) {
+      this.pending = null;
+      this.gen = null;
+    } else {
+      this.pending = r.value;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { Actor, type ActorKind } from './actor.js';
+import type { Op, Program } from './op.js';
+import type { Choice } from './schedule.js';
+
+/** A typed per-world store for state a layer above core keeps beside the actors (lock usage...). */
+export interface Slot<T> {
+  readonly init: () => T;
+}
+
+/** Declares a slot; its value is created lazily, once per world. */
+export function defineSlot<T>(init: () => T): Slot<T> {
+  return { init };
+}
+
+/** One step as the trace records it. */
+export interface StepRecord {
+  /** 1-based step number. */
+  readonly index: number;
+  readonly actor: number;
+  readonly alt: number;
+  readonly label: string;
+  /** Call frames when the op ran, outermost first. */
+  readonly frames: readonly string[];
+  readonly note: string;
+  /** Actors that were blocked or idle before this step and can run after it. */
+  readonly wakes: readonly number[];
+}
+
+/**
+ * All shared objects and actors of one execution. The world is deterministic: the same build and
+ * the same choices always give the same steps. Nothing here knows about Linux.
+ */
+export class World {
+  readonly actors: Actor[] = [];
+  /** Steps run so far in this execution. */
+  steps = 0;
+  /** The recorded steps, when recording is on (replay and reports); null in fast exploration. */
+  readonly trace: StepRecord[] | null;
+  private nextOid = 1;
+  private readonly slots = new Map<Slot<unknown>, unknown>();
+
+  constructor(options: { readonly record?: boolean } = {}) {
+    this.trace = options.record ? [] : null;
+  }
+
+  /** A fresh object id, in creation order. */
+  oid(): number {
+    return this.nextOid++;
+  }
+
+  /** The world's value of a slot. */
+  slot<T>(s: Slot<T>): T {
+    let v = this.slots.get(s as Slot<unknown>);
+    if (v === undefined) {
+      v = s.init();
+      this.slots.set(s as Slot<unknown>, v);
+    }
+    return v as T;
+  }
+
+  /** Creates an actor and runs its program up to its first op. */
+  spawn(kind: ActorKind, comm: string, pid: number, program: (actor: Actor) => Program): Actor {
+    const actor = new Actor(this.actors.length, kind, comm, pid);
+    this.actors.push(actor);
+    actor.start(program(actor));
+    return actor;
+  }
+
+  /** Every choice that can be taken now: runnable actors by id, each with its alternatives. */
+  choices(): Choice[] {
+    const out: Choice[] = [];
+    for (const a of this.actors) {
+      const op = a.pending;
+      if (op === null || !op.enabled()) continue;
+      const n = op.alternatives ?? 1;
+      for (let alt = 0; alt < n; alt++) out.push({ actor: a.id, alt });
+    }
+    return out;
+  }
+
+  /** Whether a choice can be taken now. */
+  canTake(c: Choice): boolean {
+    const op = this.actors[c.actor]?.pending;
+    return op !== null && op !== undefined && op.enabled() && c.alt >= 0 && c.alt < (op.alternatives ?? 1);
+  }
+
+  /** Runs one step. The caller has checked `canTake`. */
+  take(c: Choice): Op {
+    const actor = this.actors[c.actor]!;
+    this.steps++;
+    if (this.trace === null) return actor.step(c.alt);
+    const frames = actor.frames.map((f) => f.name);
+    const waiting = this.actors.filter((a) => a !== actor && a.pending !== null && !a.pending.enabled());
+    const op = actor.step(c.alt);
+    const wakes = waiting.filter((a) => a.pending !== null && a.pending.enabled()).map((a) => a.id);
+    this.trace.push({
+      index: this.steps,
+      actor: actor.id,
+      alt: c.alt,
+      label: op.label,
+      frames,
+      note: op.note?.() ?? '',
+      wakes,
+    });
+    return op;
+  }
+
+  /** Actors blocked on a wait that is not an idle kernel thread's wait for work. */
+  blocked(): Actor[] {
+    return this.actors.filter((a) => a.status() === 'blocked');
+  }
+}
