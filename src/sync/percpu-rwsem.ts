@@ -3,9 +3,9 @@ import { atomic, guarded, type Program, type Provider, run } from '../core/op.js
 import { type LockClass, type LockCx, className, lock_acquire, lock_release } from './lock-class.js';
 import { wokenBy } from './wait.js';
 
-/** Who holds a read side: a task, or something in flight that took it over (an io_uring request). */
+/** Who holds a read side: a task, or (owner null) something in flight that took it over. */
 export interface ReadHold {
-  owner: Actor;
+  owner: Actor | null;
   /** What the hold is now: `falloc-dio/502` or `write request in flight`. */
   what: string;
 }
@@ -60,7 +60,7 @@ export function* percpu_down_read(cx: LockCx, sem: PercpuRwSemaphore): Program<v
 export function percpu_up_read(cx: LockCx, sem: PercpuRwSemaphore, hold?: ReadHold): Program<void> {
   return run(
     atomic(`percpu_up_read(${sem.name})`, [sem], () => {
-      const i = hold ? sem.readers.indexOf(hold) : sem.readers.findIndex((r) => r.owner === cx.actor);
+      const i = sem.readers.indexOf(hold ?? sem.readers.findLast((r) => r.owner === cx.actor)!);
       if (i < 0) throw new Error(`percpu_up_read(${sem.name}) without a read hold`);
       sem.readers.splice(i, 1);
       lock_release(cx, sem);
@@ -73,8 +73,9 @@ export function percpu_up_read(cx: LockCx, sem: PercpuRwSemaphore, hold?: ReadHo
  * sees it on this task; it now belongs to `what` (for example, a write in flight).
  */
 export function percpu_rwsem_release(cx: LockCx, sem: PercpuRwSemaphore, what: string): ReadHold {
-  const hold = sem.readers.findLast((r) => r.owner === cx.actor && r.what === cx.actor.label);
+  const hold = sem.readers.findLast((r) => r.owner === cx.actor);
   if (!hold) throw new Error(`percpu_rwsem_release(${sem.name}) without a read hold`);
+  hold.owner = null;
   hold.what = what;
   lock_release(cx, sem);
   return hold;

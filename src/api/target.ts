@@ -1,0 +1,97 @@
+import { LockstepError } from '../core/errors.js';
+import { checksum, decodeSchedule, encodeSchedule, type Schedule } from '../core/schedule.js';
+import type { World } from '../core/world.js';
+import type { Model } from '../explore/execute.js';
+import { Kernel } from '../kernel/boot.js';
+import { applyOverrides, type KernelConfig, variant } from '../kernel/config.js';
+import { resolveParams, scenario } from '../scenarios/index.js';
+import type { Params, Scenario } from '../scenarios/scenario.js';
+
+/** What is checked: a scenario with its parameters, on a kernel variant with config overrides. */
+export interface Target {
+  readonly scenario: Scenario;
+  readonly params: Params;
+  /** Overrides as given, `key=value` strings, in order. */
+  readonly paramOverrides: readonly (readonly [string, string])[];
+  readonly variant: string;
+  readonly config: KernelConfig;
+  readonly configOverrides: readonly (readonly [string, string])[];
+}
+
+/** Resolves names and overrides into a target; unknown names and bad values are LockstepErrors. */
+export function resolveTarget(
+  scenarioName: string,
+  variantName: string,
+  configOverrides: readonly (readonly [string, string])[] = [],
+  paramOverrides: readonly (readonly [string, string])[] = [],
+): Target {
+  const s = scenario(scenarioName);
+  const v = variant(variantName);
+  return {
+    scenario: s,
+    params: resolveParams(s, paramOverrides),
+    paramOverrides,
+    variant: v.name,
+    config: applyOverrides(v.config, configOverrides),
+    configOverrides,
+  };
+}
+
+/** The model of a target: boot the kernel, then start the scenario's user tasks. */
+export function modelOf(t: Target): Model {
+  return {
+    build(world: World) {
+      const k = new Kernel(world, t.config, t.scenario.setup(t.params));
+      for (const task of t.scenario.tasks(t.params)) k.spawnTask('task', task.comm, task.pid, 1, task.program);
+    },
+  };
+}
+
+function pairs(list: readonly (readonly [string, string])[]): string {
+  return list.map(([k, v]) => `,${k}=${v}`).join('');
+}
+
+/** The target part of a token: `scenario[,param=v]*@variant[,key=v]*`. */
+export function targetHeader(t: Target): string {
+  return `${t.scenario.name}${pairs(t.paramOverrides)}@${t.variant}${pairs(t.configOverrides)}`;
+}
+
+/** A replay token: `<target>:<schedule>:<checksum>`, e.g. `falloc-dio@v6.6-rc7:c21a5:0k3f`. */
+export function encodeToken(t: Target, schedule: Schedule): string {
+  const body = `${targetHeader(t)}:${encodeSchedule(schedule)}`;
+  return `${body}:${checksum(body)}`;
+}
+
+const HINT = "copy the whole token that 'lockstep check' printed after 'replay:'";
+
+function splitPairs(text: string, what: string): [string, [string, string][]] {
+  const [name, ...rest] = text.split(',');
+  const out: [string, string][] = [];
+  for (const kv of rest) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new LockstepError('E_BAD_TOKEN', `malformed ${what} override '${kv}' in token`, HINT);
+    out.push([kv.slice(0, eq), kv.slice(eq + 1)]);
+  }
+  return [name ?? '', out];
+}
+
+/** Parses a replay token back into its target and schedule. */
+export function decodeToken(token: string): { target: Target; schedule: Schedule } {
+  const text = token.trim();
+  const parts = text.split(':');
+  if (parts.length !== 3 || !parts[0]!.includes('@')) {
+    throw new LockstepError('E_BAD_TOKEN', `malformed replay token '${text}'`, `${HINT}; it looks like scenario@variant:schedule:check`);
+  }
+  const [header, sched, sum] = parts as [string, string, string];
+  if (checksum(`${header}:${sched}`) !== sum) {
+    throw new LockstepError('E_TOKEN_CHECKSUM', 'replay token checksum does not match', `the token was changed or cut; ${HINT}`);
+  }
+  const at = header.indexOf('@');
+  const [scenarioName, params] = splitPairs(header.slice(0, at), 'parameter');
+  const [variantName, config] = splitPairs(header.slice(at + 1), 'config');
+  const schedule = decodeSchedule(sched);
+  if (schedule === null || schedule.length === 0) {
+    throw new LockstepError('E_BAD_TOKEN', `malformed schedule '${sched}' in replay token`, HINT);
+  }
+  return { target: resolveTarget(scenarioName, variantName, config, params), schedule };
+}

@@ -1,0 +1,69 @@
+import type { Actor } from '../core/actor.js';
+import { LockstepError, ModelAssertion } from '../core/errors.js';
+import type { Choice } from '../core/schedule.js';
+import { World } from '../core/world.js';
+import type { Strategy } from './strategy.js';
+
+/** What explore needs of a model: build a fresh world (setup and actors) for each execution. */
+export interface Model {
+  build(world: World): void;
+}
+
+/** How one execution ended. */
+export type Outcome =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'deadlock'; readonly blocked: readonly number[] }
+  | { readonly kind: 'assertion'; readonly actor: number; readonly message: string }
+  | { readonly kind: 'bound' }
+  /** Abandoned by the strategy: every continuation was explored in an equivalent schedule. */
+  | { readonly kind: 'pruned' };
+
+/** One finished execution: the world it left, its schedule and how it ended. */
+export interface Execution {
+  readonly world: World;
+  readonly schedule: readonly Choice[];
+  readonly outcome: Outcome;
+}
+
+function where(actor: Actor): string {
+  const f = actor.frames[actor.frames.length - 1];
+  return f ? `${f.name} (${f.file})` : 'its program';
+}
+
+/**
+ * Runs one execution: builds the world, then lets the strategy pick among the enabled choices
+ * until no actor can step (ok or deadlock), model code fails an assertion, or `maxSteps` is hit.
+ */
+export function execute(model: Model, strategy: Strategy, maxSteps: number, record = false): Execution {
+  const world = new World({ record });
+  model.build(world);
+  const schedule: Choice[] = [];
+  let last = -1;
+  for (;;) {
+    const choices = world.choices();
+    if (choices.length === 0) {
+      const blocked = world.blocked().map((a) => a.id);
+      return { world, schedule, outcome: blocked.length > 0 ? { kind: 'deadlock', blocked } : { kind: 'ok' } };
+    }
+    if (schedule.length >= maxSteps) return { world, schedule, outcome: { kind: 'bound' } };
+    const c = strategy.pick({ choices, depth: schedule.length, last, touches: (x) => world.actors[x.actor]!.pending!.touches });
+    if (c === null) return { world, schedule, outcome: { kind: 'pruned' } };
+    schedule.push(c);
+    try {
+      world.take(c);
+    } catch (e) {
+      const actor = world.actors[c.actor]!;
+      if (e instanceof ModelAssertion) {
+        return { world, schedule, outcome: { kind: 'assertion', actor: actor.id, message: e.message } };
+      }
+      if (e instanceof LockstepError) throw e;
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new LockstepError(
+        'E_MODEL_ERROR',
+        `model code threw in ${actor.label} at ${where(actor)}, step ${schedule.length}: ${msg}`,
+        'this is a bug in the model; run with --debug for the stack trace',
+      );
+    }
+    last = c.actor;
+  }
+}

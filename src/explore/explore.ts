@@ -1,0 +1,78 @@
+import type { Choice } from '../core/schedule.js';
+import { type Execution, execute, type Model, type Outcome } from './execute.js';
+import type { Strategy } from './strategy.js';
+
+/** Bounds of an exploration; every bound that cuts the search is reported. */
+export interface ExploreLimits {
+  /** Executions to run at most. */
+  readonly maxExecutions: number;
+  /** Steps per execution at most; a longer execution is cut and the search is incomplete. */
+  readonly maxSteps: number;
+}
+
+/** Why an exploration stopped. */
+export type StopReason = 'exhausted' | 'found' | 'max-executions';
+
+/** A problem found: how the execution ended and the schedule that leads there. */
+export interface Counterexample {
+  readonly outcome: Exclude<Outcome, { kind: 'ok' } | { kind: 'bound' } | { kind: 'pruned' }>;
+  readonly schedule: readonly Choice[];
+}
+
+/** What an exploration did and found. */
+export interface ExploreResult {
+  readonly strategy: string;
+  readonly executions: number;
+  readonly steps: number;
+  readonly maxDepth: number;
+  /** Executions cut by the per-execution step bound. */
+  readonly cut: number;
+  /** Executions abandoned by sleep sets (their every continuation was explored elsewhere). */
+  readonly pruned: number;
+  readonly stop: StopReason;
+  /** True when every schedule was explored and none was cut: "no problem" then means none exists. */
+  readonly complete: boolean;
+  readonly found: Counterexample | null;
+}
+
+/** Runs executions under `strategy` until it is exhausted, a problem is found, or a bound is hit. */
+export function explore(model: Model, strategy: Strategy, limits: ExploreLimits): ExploreResult {
+  let executions = 0;
+  let steps = 0;
+  let maxDepth = 0;
+  let cut = 0;
+  let pruned = 0;
+  let stop: StopReason = 'exhausted';
+  let found: Counterexample | null = null;
+  while (strategy.beginExecution()) {
+    if (executions >= limits.maxExecutions) {
+      stop = 'max-executions';
+      break;
+    }
+    const ex: Execution = execute(model, strategy, limits.maxSteps);
+    strategy.endExecution(ex.schedule.length);
+    executions++;
+    steps += ex.schedule.length;
+    maxDepth = Math.max(maxDepth, ex.schedule.length);
+    const o = ex.outcome;
+    if (o.kind === 'bound') cut++;
+    else if (o.kind === 'pruned') pruned++;
+    else if (o.kind !== 'ok') {
+      found = { outcome: o, schedule: ex.schedule };
+      stop = 'found';
+      break;
+    }
+  }
+  if (stop === 'exhausted' && !strategy.exhausted) stop = 'max-executions';
+  return {
+    strategy: strategy.name,
+    executions,
+    steps,
+    maxDepth,
+    cut,
+    pruned,
+    stop,
+    complete: stop === 'exhausted' && strategy.exhausted && cut === 0,
+    found,
+  };
+}

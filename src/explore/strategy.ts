@@ -1,0 +1,43 @@
+import type { SimObject } from '../core/op.js';
+import type { Choice } from '../core/schedule.js';
+
+/** A point where the strategy must choose: the enabled choices and what each would touch. */
+export interface ChoicePoint {
+  /** Enabled choices, by actor id then alternative; never empty. */
+  readonly choices: readonly Choice[];
+  /** Steps taken so far in this execution. */
+  readonly depth: number;
+  /** The actor that ran the previous step, or -1. */
+  readonly last: number;
+  /** The objects the step a choice would run touches. */
+  touches(c: Choice): readonly SimObject[];
+}
+
+/**
+ * How an exploration picks the next step. The engine runs executions; the strategy only chooses
+ * (fast-check's scheduler selector, loom's branch log). Replay is just another strategy.
+ */
+export interface Strategy {
+  readonly name: string;
+  /** Called before each execution; false when there is nothing left to explore. */
+  beginExecution(): boolean;
+  /**
+   * Picks one of the choices, or null to abandon the execution because every choice left leads
+   * only to schedules already explored (a sleep-set-blocked execution).
+   */
+  pick(point: ChoicePoint): Choice | null;
+  /** Called after each execution, with the number of steps it took. */
+  endExecution(depth: number): void;
+  /** True once an exhaustive strategy has explored every schedule. */
+  readonly exhausted: boolean;
+}
+
+/**
+ * Orders choices so that the actor that just ran comes first, then by actor id: schedules that
+ * switch actors only when needed come first, and read as a story.
+ */
+export function preferLast(choices: readonly Choice[], last: number): Choice[] {
+  const out = choices.filter((c) => c.actor === last);
+  for (const c of choices) if (c.actor !== last) out.push(c);
+  return out;
+}

@@ -1,0 +1,83 @@
+import type { Actor } from '../core/actor.js';
+import type { Program } from '../core/op.js';
+import { defineSlot, type World } from '../core/world.js';
+import { TaskWorkList } from '../sync/task-work.js';
+import { ThreadInfo } from '../sync/thread-info.js';
+import { BlockDevice } from './block/blk-mq.js';
+import type { KernelConfig } from './config.js';
+import type { super_block } from './fs/fs.js';
+import { xfs_mount } from './fs/xfs/xfs_super.js';
+import { type Kcx, task_struct } from './sched.js';
+
+const kernelSlot = defineSlot<{ k: Kernel | null }>(() => ({ k: null }));
+
+/** The kernel booted in a world (for reports, which read task state). */
+export function kernelOf(world: World): Kernel | null {
+  return world.slot(kernelSlot).k;
+}
+
+/** What a scenario asks of the machine: the filesystem and the file it works on. */
+export interface MachineSetup {
+  readonly fs: 'xfs';
+  /** Size of the file the scenario opens, fully written (prefilled), in bytes. */
+  readonly fileSize: number;
+}
+
+/**
+ * A booted machine: one block device completing bios in hardirq context, one mounted filesystem
+ * with its dio completion workqueue, and the user tasks a scenario starts.
+ */
+export class Kernel {
+  readonly bdev: BlockDevice;
+  readonly sb: super_block;
+  /** Every task_struct, by actor id. */
+  readonly tasks = new Map<number, task_struct>();
+  private nextKthreadPid = 40;
+
+  constructor(
+    readonly world: World,
+    readonly config: KernelConfig,
+    setup: MachineSetup,
+  ) {
+    world.slot(kernelSlot).k = this;
+    this.bdev = new BlockDevice(this, 'nvme0n1');
+    this.sb = xfs_mount(this, this.bdev, setup.fileSize);
+  }
+
+  /** The context for code running on `actor` as `current` (null for interrupt context). */
+  cx(actor: Actor, current: task_struct | null): Kcx {
+    if (current) this.tasks.set(actor.id, current);
+    return { actor, world: this.world, k: this, current };
+  }
+
+  /** A new task_struct for `actor`. */
+  newTask(actor: Actor, ppid: number): task_struct {
+    return new task_struct(
+      actor,
+      ppid,
+      new ThreadInfo(this.world.oid(), actor.comm),
+      new TaskWorkList(this.world.oid(), actor),
+    );
+  }
+
+  /** A kernel thread's pid. */
+  kthreadPid(): number {
+    return this.nextKthreadPid++;
+  }
+
+  /** Creates a task_struct around a new actor running `program`. */
+  spawnTask(
+    kind: 'task' | 'kthread',
+    comm: string,
+    pid: number,
+    ppid: number,
+    program: (cx: Kcx) => Program<void>,
+  ): task_struct {
+    let task: task_struct | null = null;
+    this.world.spawn(kind, comm, pid, (actor) => {
+      task = this.newTask(actor, ppid);
+      return program(this.cx(actor, task));
+    });
+    return task!;
+  }
+}

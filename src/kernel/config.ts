@@ -1,0 +1,105 @@
+import { LockstepError } from '../core/errors.js';
+
+/**
+ * Everything that differs between the kernel versions and patches the model can run. Named
+ * variants bundle these fields; `--config key=value` overrides them one by one.
+ */
+export interface KernelConfig {
+  /** `uname -r` of the variant, printed in reports. */
+  readonly release: string;
+  /**
+   * io_uring/rw.c io_write: set IOCB_DIO_CALLER_COMP on every non-IOPOLL write (v6.6-rc1..rc7,
+   * commit 099ada2c8726; removed by 838b35bb6a89 before v6.6).
+   */
+  readonly io_uring_dio_caller_comp: boolean;
+  /** The hung-task detector's timeout (kernel.hung_task_timeout_secs); a D-state task blocked for good is reported as blocked this long. */
+  readonly hung_task_timeout_secs: number;
+  /** CONFIG_LOCKDEP: the hung-task report ends with every task's held locks. */
+  readonly lockdep: boolean;
+}
+
+/** A config key as `lockstep list` shows it and `--config` parses it. */
+export interface ConfigKey {
+  readonly key: keyof KernelConfig;
+  readonly type: 'bool' | 'int' | 'string';
+  readonly doc: string;
+}
+
+/** Every key `--config` accepts. */
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  { key: 'io_uring_dio_caller_comp', type: 'bool', doc: 'io_write sets IOCB_DIO_CALLER_COMP on O_DIRECT writes' },
+  { key: 'hung_task_timeout_secs', type: 'int', doc: 'hung-task timeout printed in reports (seconds)' },
+  { key: 'lockdep', type: 'bool', doc: 'list held locks after a hung-task report (CONFIG_LOCKDEP)' },
+  { key: 'release', type: 'string', doc: 'kernel release string printed in reports' },
+];
+
+/** A named bundle of config fields. */
+export interface Variant {
+  readonly name: string;
+  readonly doc: string;
+  readonly config: KernelConfig;
+}
+
+const base = { hung_task_timeout_secs: 120, lockdep: true } as const;
+
+/** The kernel variants, in the order `lockstep list` prints them. */
+export const VARIANTS: readonly Variant[] = [
+  {
+    name: 'v6.6-rc7',
+    doc: 'io_uring sets IOCB_DIO_CALLER_COMP on O_DIRECT writes; inode_dio_wait is uninterruptible',
+    config: { ...base, release: '6.6.0-rc7', io_uring_dio_caller_comp: true },
+  },
+  {
+    name: 'v6.6',
+    doc: 'the shipped fix (838b35bb6a89): io_uring no longer sets the flag; completion runs in a kworker',
+    config: { ...base, release: '6.6.0', io_uring_dio_caller_comp: false },
+  },
+];
+
+/** Looks a variant up by name. */
+export function variant(name: string): Variant {
+  const v = VARIANTS.find((x) => x.name === name);
+  if (!v) {
+    throw new LockstepError(
+      'E_UNKNOWN_VARIANT',
+      `unknown kernel variant '${name}'`,
+      `choose one of: ${VARIANTS.map((x) => x.name).join(', ')} (see 'lockstep list')`,
+    );
+  }
+  return v;
+}
+
+function parseValue(k: ConfigKey, raw: string): boolean | number | string {
+  if (k.type === 'bool') {
+    if (raw === '1' || raw === 'true' || raw === 'y') return true;
+    if (raw === '0' || raw === 'false' || raw === 'n') return false;
+  } else if (k.type === 'int') {
+    if (/^\d{1,9}$/.test(raw)) return Number(raw);
+  } else if (/^[\w.+-]{1,64}$/.test(raw)) {
+    return raw;
+  }
+  const want = k.type === 'bool' ? '1 or 0' : k.type === 'int' ? 'a non-negative integer' : 'letters, digits, . + - _';
+  throw new LockstepError('E_BAD_CONFIG_VALUE', `bad value '${raw}' for config key '${k.key}'`, `use ${want}`);
+}
+
+/** Applies `key=value` overrides, in order, to a variant's config. */
+export function applyOverrides(config: KernelConfig, overrides: readonly (readonly [string, string])[]): KernelConfig {
+  const out: Record<string, unknown> = { ...config };
+  for (const [key, raw] of overrides) {
+    const k = CONFIG_KEYS.find((x) => x.key === key);
+    if (!k) {
+      throw new LockstepError(
+        'E_UNKNOWN_CONFIG',
+        `unknown config key '${key}'`,
+        `known keys: ${CONFIG_KEYS.map((x) => x.key).join(', ')}`,
+      );
+    }
+    out[key] = parseValue(k, raw);
+  }
+  return out as unknown as KernelConfig;
+}
+
+/** Prints a config value the way `--config` takes it. */
+export function formatValue(v: unknown): string {
+  return typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+}

@@ -1,0 +1,34 @@
+import { ModelAssertion } from '../core/errors.js';
+import { O_DIRECT } from '../kernel/fs/fs.js';
+import type { Kcx } from '../kernel/sched.js';
+import type { Params, Scenario } from './scenario.js';
+import { open, posix_fallocate } from './user/libc.js';
+import { io_uring_prep_write, io_uring_queue_init, io_uring_submit, io_uring_wait_cqe } from './user/liburing.js';
+
+const MiB = 1024 * 1024;
+const O_RDWR = 2;
+
+/** Reference S3: submit the write, wait for its CQE, and only then fallocate. */
+function* reapThenFalloc(cx: Kcx, p: Params) {
+  const fd = yield* open(cx, '/mnt/xfs/file', O_RDWR | O_DIRECT);
+  if (fd < 0) throw new ModelAssertion(`open failed: ${fd}`);
+  const ring = yield* io_uring_queue_init(cx, 8, 0);
+  for (let i = 0; i < p['loops']!; i++) {
+    io_uring_prep_write(ring, fd, 4096, i * 4096, i + 1);
+    yield* io_uring_submit(cx, ring);
+    const cqe = yield* io_uring_wait_cqe(cx, ring);
+    if (cqe.res !== 4096) throw new ModelAssertion(`write CQE res ${cqe.res}, expected 4096`);
+    const err = yield* posix_fallocate(cx, fd, 0, (i + 1) * 4096);
+    if (err) throw new ModelAssertion(`posix_fallocate failed: ${err}`);
+  }
+}
+
+/** S3: the CQE is reaped before fallocate, so i_dio_count is already back to zero. */
+export const reapThenFallocScenario: Scenario = {
+  name: 'reap-then-falloc',
+  summary: 'io_uring O_DIRECT write, wait for its CQE, then fallocate (reference S3)',
+  params: [{ name: 'loops', doc: 'iterations of write, wait, fallocate', default: 1, min: 1, max: 8 }],
+  expect: { 'v6.6-rc7': 'ok', 'v6.6': 'ok' },
+  setup: () => ({ fs: 'xfs', fileSize: 128 * MiB }),
+  tasks: (p) => [{ comm: 'reap-falloc', pid: 503, program: (cx) => reapThenFalloc(cx, p) }],
+};
