@@ -1,10 +1,10 @@
+import type { Schedule } from '../core/schedule.js';
 import { DfsStrategy } from '../explore/dfs.js';
 import { type Execution, execute } from '../explore/execute.js';
 import { type ExploreResult, explore } from '../explore/explore.js';
 import { RandomStrategy } from '../explore/random.js';
 import { ReplayStrategy } from '../explore/replay.js';
 import type { Strategy } from '../explore/strategy.js';
-import type { Schedule } from '../core/schedule.js';
 import { encodeToken, modelOf, type Target } from './target.js';
 
 /** Exploration strategies the CLI offers. */
@@ -19,7 +19,12 @@ export interface CheckOptions {
 }
 
 /** Defaults: exhaustive search, at most 100 000 executions of at most 10 000 steps. */
-export const DEFAULT_CHECK: CheckOptions = { strategy: 'exhaustive', seed: 1, maxExecutions: 100_000, maxSteps: 10_000 };
+export const DEFAULT_CHECK: CheckOptions = {
+  strategy: 'exhaustive',
+  seed: 1,
+  maxExecutions: 100_000,
+  maxSteps: 10_000,
+};
 
 /** A check's result: the exploration, and for a problem its token and recorded execution. */
 export interface CheckResult {
@@ -40,7 +45,12 @@ export function check(target: Target, options: CheckOptions = DEFAULT_CHECK): Ch
   const result = explore(model, strategyOf(options), options);
   if (!result.found) return { target, explore: result, token: null, execution: null };
   const schedule = result.found.schedule;
-  return { target, explore: result, token: encodeToken(target, schedule), execution: record(target, schedule) };
+  return {
+    target,
+    explore: result,
+    token: encodeToken(target, schedule),
+    execution: record(target, schedule),
+  };
 }
 
 /** Re-runs one schedule of a target with a trace. Throws E_REPLAY_DIVERGED if it does not fit the model. */

@@ -42,7 +42,8 @@ export function modelOf(t: Target): Model {
   return {
     build(world: World) {
       const k = new Kernel(world, t.config, t.scenario.setup(t.params));
-      for (const task of t.scenario.tasks(t.params)) k.spawnTask('task', task.comm, task.pid, 1, task.program);
+      for (const task of t.scenario.tasks(t.params))
+        k.spawnTask('task', task.comm, task.pid, 1, task.program);
     },
   };
 }
@@ -80,11 +81,19 @@ export function decodeToken(token: string): { target: Target; schedule: Schedule
   const text = token.trim();
   const parts = text.split(':');
   if (parts.length !== 3 || !parts[0]!.includes('@')) {
-    throw new LockstepError('E_BAD_TOKEN', `malformed replay token '${text}'`, `${HINT}; it looks like scenario@variant:schedule:check`);
+    throw new LockstepError(
+      'E_BAD_TOKEN',
+      `malformed replay token '${text}'`,
+      `${HINT}; it looks like scenario@variant:schedule:check`,
+    );
   }
   const [header, sched, sum] = parts as [string, string, string];
   if (checksum(`${header}:${sched}`) !== sum) {
-    throw new LockstepError('E_TOKEN_CHECKSUM', 'replay token checksum does not match', `the token was changed or cut; ${HINT}`);
+    throw new LockstepError(
+      'E_TOKEN_CHECKSUM',
+      'replay token checksum does not match',
+      `the token was changed or cut; ${HINT}`,
+    );
   }
   const at = header.indexOf('@');
   const [scenarioName, params] = splitPairs(header.slice(0, at), 'parameter');

@@ -32,9 +32,9 @@ export class Actor {
     readonly pid: number,
   ) {}
 
-  /** `comm/pid` as lockdep prints a task. */
+  /** `comm/pid` as lockdep prints a task; an interrupt context has no pid. */
   get label(): string {
-    return `${this.comm}/${this.pid}`;
+    return this.kind === 'irq' ? this.comm : `${this.comm}/${this.pid}`;
   }
 
   /** Starts the program: runs it up to its first op. */

@@ -71,8 +71,15 @@ export function* run<R>(op: Op<R>): Program<R> {
 const always = (): boolean => true;
 
 /** An op that always runs: an atomic access to shared state. */
-export function atomic<R>(label: string, touches: readonly SimObject[], perform: () => R, note?: () => string): Op<R> {
-  return note ? { label, touches, enabled: always, perform, note } : { label, touches, enabled: always, perform };
+export function atomic<R>(
+  label: string,
+  touches: readonly SimObject[],
+  perform: () => R,
+  note?: () => string,
+): Op<R> {
+  return note
+    ? { label, touches, enabled: always, perform, note }
+    : { label, touches, enabled: always, perform };
 }
 
 /** An op that runs only when `ready()` holds; otherwise its actor is blocked as `wait` says. */
@@ -84,5 +91,7 @@ export function guarded<R>(
   perform: () => R,
   note?: () => string,
 ): Op<R> {
-  return note ? { label, touches, wait, enabled: ready, perform, note } : { label, touches, wait, enabled: ready, perform };
+  return note
+    ? { label, touches, wait, enabled: ready, perform, note }
+    : { label, touches, wait, enabled: ready, perform };
 }

@@ -24,7 +24,8 @@ export function encodeSchedule(schedule: Schedule): string {
   while (i < schedule.length) {
     const c = schedule[i]!;
     let n = 1;
-    while (i + n < schedule.length && schedule[i + n]!.actor === c.actor && schedule[i + n]!.alt === c.alt) n++;
+    while (i + n < schedule.length && schedule[i + n]!.actor === c.actor && schedule[i + n]!.alt === c.alt)
+      n++;
     out += actorCode(c.actor);
     if (c.alt !== 0) out += `.${c.alt}${n > 1 ? `x${n}` : ''}`;
     else if (n > 1) out += String(n);

@@ -81,7 +81,7 @@ export class World {
   /** Whether a choice can be taken now. */
   canTake(c: Choice): boolean {
     const op = this.actors[c.actor]?.pending;
-    return op !== null && op !== undefined && op.enabled() && c.alt >= 0 && c.alt < (op.alternatives ?? 1);
+    return op?.enabled() && c.alt >= 0 && c.alt < (op.alternatives ?? 1);
   }
 
   /** Runs one step. The caller has checked `canTake`. */
@@ -92,7 +92,7 @@ export class World {
     const frames = actor.frames.map((f) => f.name);
     const waiting = this.actors.filter((a) => a !== actor && a.pending !== null && !a.pending.enabled());
     const op = actor.step(c.alt);
-    const wakes = waiting.filter((a) => a.pending !== null && a.pending.enabled()).map((a) => a.id);
+    const wakes = waiting.filter((a) => a.pending?.enabled()).map((a) => a.id);
     this.trace.push({
       index: this.steps,
       actor: actor.id,

@@ -43,10 +43,19 @@ export function execute(model: Model, strategy: Strategy, maxSteps: number, reco
     const choices = world.choices();
     if (choices.length === 0) {
       const blocked = world.blocked().map((a) => a.id);
-      return { world, schedule, outcome: blocked.length > 0 ? { kind: 'deadlock', blocked } : { kind: 'ok' } };
+      return {
+        world,
+        schedule,
+        outcome: blocked.length > 0 ? { kind: 'deadlock', blocked } : { kind: 'ok' },
+      };
     }
     if (schedule.length >= maxSteps) return { world, schedule, outcome: { kind: 'bound' } };
-    const c = strategy.pick({ choices, depth: schedule.length, last, touches: (x) => world.actors[x.actor]!.pending!.touches });
+    const c = strategy.pick({
+      choices,
+      depth: schedule.length,
+      last,
+      touches: (x) => world.actors[x.actor]!.pending!.touches,
+    });
     if (c === null) return { world, schedule, outcome: { kind: 'pruned' } };
     schedule.push(c);
     try {

@@ -27,7 +27,11 @@ export interface ConfigKey {
 
 /** Every key `--config` accepts. */
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  { key: 'io_uring_dio_caller_comp', type: 'bool', doc: 'io_write sets IOCB_DIO_CALLER_COMP on O_DIRECT writes' },
+  {
+    key: 'io_uring_dio_caller_comp',
+    type: 'bool',
+    doc: 'io_write sets IOCB_DIO_CALLER_COMP on O_DIRECT writes',
+  },
   { key: 'hung_task_timeout_secs', type: 'int', doc: 'hung-task timeout printed in reports (seconds)' },
   { key: 'lockdep', type: 'bool', doc: 'list held locks after a hung-task report (CONFIG_LOCKDEP)' },
   { key: 'release', type: 'string', doc: 'kernel release string printed in reports' },
@@ -78,12 +82,20 @@ function parseValue(k: ConfigKey, raw: string): boolean | number | string {
   } else if (/^[\w.+-]{1,64}$/.test(raw)) {
     return raw;
   }
-  const want = k.type === 'bool' ? '1 or 0' : k.type === 'int' ? 'a non-negative integer' : 'letters, digits, . + - _';
-  throw new LockstepError('E_BAD_CONFIG_VALUE', `bad value '${raw}' for config key '${k.key}'`, `use ${want}`);
+  const want =
+    k.type === 'bool' ? '1 or 0' : k.type === 'int' ? 'a non-negative integer' : 'letters, digits, . + - _';
+  throw new LockstepError(
+    'E_BAD_CONFIG_VALUE',
+    `bad value '${raw}' for config key '${k.key}'`,
+    `use ${want}`,
+  );
 }
 
 /** Applies `key=value` overrides, in order, to a variant's config. */
-export function applyOverrides(config: KernelConfig, overrides: readonly (readonly [string, string])[]): KernelConfig {
+export function applyOverrides(
+  config: KernelConfig,
+  overrides: readonly (readonly [string, string])[],
+): KernelConfig {
   const out: Record<string, unknown> = { ...config };
   for (const [key, raw] of overrides) {
     const k = CONFIG_KEYS.find((x) => x.key === key);

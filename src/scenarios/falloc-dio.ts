@@ -3,7 +3,12 @@ import { O_DIRECT } from '../kernel/fs/fs.js';
 import type { Kcx } from '../kernel/sched.js';
 import type { Params, Scenario } from './scenario.js';
 import { open, posix_fallocate } from './user/libc.js';
-import { io_uring_prep_write, io_uring_queue_init, io_uring_submit, io_uring_wait_cqe } from './user/liburing.js';
+import {
+  io_uring_prep_write,
+  io_uring_queue_init,
+  io_uring_submit,
+  io_uring_wait_cqe,
+} from './user/liburing.js';
 
 const MiB = 1024 * 1024;
 const O_RDWR = 2;
@@ -31,7 +36,15 @@ function* fallocDio(cx: Kcx, p: Params) {
 export const fallocDioScenario: Scenario = {
   name: 'falloc-dio',
   summary: "Jens Axboe's reproducer: io_uring O_DIRECT write, then fallocate, then wait for the CQE",
-  params: [{ name: 'loops', doc: 'iterations of write, fallocate, wait (the looping form)', default: 1, min: 1, max: 8 }],
+  params: [
+    {
+      name: 'loops',
+      doc: 'iterations of write, fallocate, wait (the looping form)',
+      default: 1,
+      min: 1,
+      max: 8,
+    },
+  ],
   expect: { 'v6.6-rc7': 'deadlock', 'v6.6': 'ok' },
   setup: () => ({ fs: 'xfs', fileSize: 128 * MiB }),
   tasks: (p) => [{ comm: 'falloc-dio', pid: 502, program: (cx) => fallocDio(cx, p) }],

@@ -5,7 +5,11 @@ import { reapThenFallocScenario } from './reap-then-falloc.js';
 import type { Params, Scenario } from './scenario.js';
 
 /** Every built-in scenario, in the order `lockstep list` prints them. */
-export const SCENARIOS: readonly Scenario[] = [fallocDioScenario, pwriteFallocScenario, reapThenFallocScenario];
+export const SCENARIOS: readonly Scenario[] = [
+  fallocDioScenario,
+  pwriteFallocScenario,
+  reapThenFallocScenario,
+];
 
 /** Looks a scenario up by name. */
 export function scenario(name: string): Scenario {
@@ -28,7 +32,11 @@ export function resolveParams(s: Scenario, overrides: readonly (readonly [string
     const spec = s.params.find((p) => p.name === key);
     if (!spec) {
       const known = s.params.map((p) => p.name).join(', ') || '(none)';
-      throw new LockstepError('E_UNKNOWN_PARAM', `scenario '${s.name}' has no parameter '${key}'`, `known parameters: ${known}`);
+      throw new LockstepError(
+        'E_UNKNOWN_PARAM',
+        `scenario '${s.name}' has no parameter '${key}'`,
+        `known parameters: ${known}`,
+      );
     }
     const v = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
     if (!(v >= spec.min && v <= spec.max)) {

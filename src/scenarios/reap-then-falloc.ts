@@ -3,7 +3,12 @@ import { O_DIRECT } from '../kernel/fs/fs.js';
 import type { Kcx } from '../kernel/sched.js';
 import type { Params, Scenario } from './scenario.js';
 import { open, posix_fallocate } from './user/libc.js';
-import { io_uring_prep_write, io_uring_queue_init, io_uring_submit, io_uring_wait_cqe } from './user/liburing.js';
+import {
+  io_uring_prep_write,
+  io_uring_queue_init,
+  io_uring_submit,
+  io_uring_wait_cqe,
+} from './user/liburing.js';
 
 const MiB = 1024 * 1024;
 const O_RDWR = 2;

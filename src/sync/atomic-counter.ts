@@ -8,14 +8,21 @@ import { atomic, type Op, type Provider } from '../core/op.js';
  */
 export class Obligation {
   actor: Actor | null = null;
-  how = '';
+  where = 'has not been issued';
 
-  constructor(readonly what: string) {}
+  /**
+   * @param what what owes the decrement (`the direct write at offset 0 of inode 131`)
+   * @param undo the call that pays it (`inode_dio_end`)
+   */
+  constructor(
+    readonly what: string,
+    readonly undo: string,
+  ) {}
 
-  /** Records where the decrement now waits to run. */
-  at(actor: Actor | null, how: string): void {
+  /** Records who alone can now pay the decrement, and where it waits (`is queued on ...`). */
+  at(actor: Actor | null, where: string): void {
     this.actor = actor;
-    this.how = how;
+    this.where = where;
   }
 }
 
@@ -34,12 +41,19 @@ export class AtomicCounter {
 
   /** Each outstanding obligation, with the actor who alone can pay it. */
   providers(): Provider[] {
-    return [...this.owed].map((o) => ({ actor: o.actor, how: `${o.how} (${o.what})` }));
+    return [...this.owed].map((o) => ({
+      actor: o.actor,
+      how: `run ${o.undo} for ${o.what}, which ${o.where}`,
+    }));
   }
 }
 
 /** atomic_inc, recording what will undo it. */
-export function atomic_inc(counter: AtomicCounter, ob: Obligation, label = `atomic_inc(${counter.name})`): Op<number> {
+export function atomic_inc(
+  counter: AtomicCounter,
+  ob: Obligation,
+  label = `atomic_inc(${counter.name})`,
+): Op<number> {
   let before = 0;
   return atomic(
     label,

@@ -1,5 +1,5 @@
 import type { Actor } from '../core/actor.js';
-import { callSite, type Cx } from '../core/frames.js';
+import { type Cx, callSite } from '../core/frames.js';
 import type { SimObject } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
 
@@ -17,7 +17,12 @@ export interface LockClass {
 }
 
 /** Defines a lock class; version 1 prints no `#N`. */
-export function lockClass(name: string, version = 1, wait: readonly [number, number] = [3, 3], subclass = 0): LockClass {
+export function lockClass(
+  name: string,
+  version = 1,
+  wait: readonly [number, number] = [3, 3],
+  subclass = 0,
+): LockClass {
   return { name, version, subclass, wait };
 }
 

@@ -1,6 +1,6 @@
 import type { Actor } from '../core/actor.js';
 import { atomic, guarded, type Program, type Provider, run } from '../core/op.js';
-import { type LockClass, type LockCx, className, lock_acquire, lock_release } from './lock-class.js';
+import { className, type LockClass, type LockCx, lock_acquire, lock_release } from './lock-class.js';
 import { wokenBy } from './wait.js';
 
 /** Who holds a read side: a task, or (owner null) something in flight that took it over. */
@@ -31,8 +31,12 @@ export class PercpuRwSemaphore {
 
   /** A waiter for write needs every reader gone; a waiting reader needs the writer gone. */
   providers(waiter: Actor): Provider[] {
-    if (this.writer && this.writer !== waiter) return [{ actor: this.writer, how: `thaw (percpu_up_write ${this.name})` }];
-    return this.readers.map((r) => ({ actor: r.owner, how: `drop its read hold of ${this.name} (${r.what})` }));
+    if (this.writer && this.writer !== waiter)
+      return [{ actor: this.writer, how: `thaw (percpu_up_write ${this.name})` }];
+    return this.readers.map((r) => ({
+      actor: r.owner,
+      how: `drop its read hold of ${this.name} (${r.what})`,
+    }));
   }
 }
 

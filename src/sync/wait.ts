@@ -62,7 +62,13 @@ export function wait_event(_cx: Cx, spec: WaitSpec): Op<number> {
  * A kernel thread's wait for work, fused with taking the work: while it waits the thread is idle,
  * not blocked, and the step that ends the wait is the one that takes the item.
  */
-export function wait_for_work<R>(label: string, object: SimObject, until: string, ready: () => boolean, take: () => R): Op<R> {
+export function wait_for_work<R>(
+  label: string,
+  object: SimObject,
+  until: string,
+  ready: () => boolean,
+  take: () => R,
+): Op<R> {
   return guarded(
     label,
     [object],

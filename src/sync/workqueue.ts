@@ -43,7 +43,9 @@ export function alloc_workqueue<C extends Cx>(
 ): Workqueue<C> {
   const wq = new Workqueue<C>(world.oid(), name);
   for (let i = 0; i < workers; i++) {
-    const w = world.spawn('kthread', `kworker/0:${i + 1}`, pid(i), (actor) => worker_thread(makeCx(actor), wq));
+    const w = world.spawn('kthread', `kworker/0:${i + 1}`, pid(i), (actor) =>
+      worker_thread(makeCx(actor), wq),
+    );
     wq.workers.push(w);
   }
   return wq;

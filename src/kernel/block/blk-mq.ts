@@ -34,7 +34,7 @@ export class BlockDevice implements SimObject {
     readonly name: string,
   ) {
     this.oid = k.world.oid();
-    this.irq = k.world.spawn('irq', `irq/${name}`, 0, (actor) => blk_mq_irq(k.cx(actor, null), this));
+    this.irq = k.world.spawn('irq', `hardirq/${name}`, 0, (actor) => blk_mq_irq(k.cx(actor, null), this));
   }
 
   /** The device's interrupt completes any bio in flight. */
@@ -51,7 +51,7 @@ export function submit_bio(_cx: Kcx, b: bio, bdev: BlockDevice): Program<void> {
       [bdev],
       () => {
         bdev.inflight.push(b);
-        b.owes?.at(bdev.irq, `complete the bio on ${bdev.name} (hardirq)`);
+        b.owes?.at(bdev.irq, `waits for its bio to complete on ${bdev.name} (in hardirq)`);
       },
       () => `${bdev.inflight.length} bio(s) in flight on ${bdev.name}`,
     ),
@@ -93,7 +93,11 @@ const IRQ_FRAMES = [
 function* blk_mq_irq(cx: Kcx, bdev: BlockDevice): Program<void> {
   for (;;) {
     const b = (yield takeCompletion(bdev)) as bio;
-    yield* inFrame(cx, IRQ_FRAMES[0]!, inFrame(cx, IRQ_FRAMES[1]!, inFrame(cx, IRQ_FRAMES[2]!, blk_mq_end_request(cx, b))));
+    yield* inFrame(
+      cx,
+      IRQ_FRAMES[0]!,
+      inFrame(cx, IRQ_FRAMES[1]!, inFrame(cx, IRQ_FRAMES[2]!, blk_mq_end_request(cx, b))),
+    );
   }
 }
 

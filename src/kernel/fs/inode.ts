@@ -14,9 +14,14 @@ export function inode_dio_begin(_cx: Kcx, inode: inode, dio: Obligation): Progra
  * fs/inode.c: inode_dio_end. Lowers i_dio_count; at zero, wake_up_bit(__I_DIO_WAKEUP) wakes every
  * inode_dio_wait sleeper (their wait guards read the counter).
  */
-export const inode_dio_end = kfunc('fs/inode.c', function* inode_dio_end(_cx: Kcx, inode: inode, dio: Obligation) {
-  yield* run(atomic_dec_and_test(inode.i_dio_count, dio, 'inode_dio_end: atomic_dec_and_test(&inode->i_dio_count)'));
-});
+export const inode_dio_end = kfunc(
+  'fs/inode.c',
+  function* inode_dio_end(_cx: Kcx, inode: inode, dio: Obligation) {
+    yield* run(
+      atomic_dec_and_test(inode.i_dio_count, dio, 'inode_dio_end: atomic_dec_and_test(&inode->i_dio_count)'),
+    );
+  },
+);
 
 /** fs/inode.c: __inode_dio_wait. Sleeps TASK_UNINTERRUPTIBLE until i_dio_count is zero. */
 export const __inode_dio_wait = kfunc('fs/inode.c', function* __inode_dio_wait(cx: Kcx, inode: inode) {

@@ -14,8 +14,8 @@ import {
   IORING_SETUP_TASKRUN_FLAG,
   io_kiocb,
   io_ring_ctx,
-  io_uring_task,
   type io_uring_sqe,
+  io_uring_task,
 } from './types.js';
 
 /** io_uring/io_uring.h: io_issue_sqe return values. */
@@ -29,20 +29,23 @@ const SUPPORTED_SETUP = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
  * io_uring/io_uring.c: io_req_task_complete (with the deferred flush folded in): posts the
  * request's CQE to the CQ ring, which is what io_cqring_wait waits for.
  */
-export const io_req_task_complete = kfunc('io_uring/io_uring.c', function* io_req_task_complete(_cx: Kcx, req: io_kiocb) {
-  const ctx = req.ctx;
-  yield* run(
-    atomic(
-      `io_req_task_complete: post CQE (user_data ${req.sqe.user_data}, res ${req.res})`,
-      [ctx],
-      () => {
-        ctx.cq.push({ user_data: req.sqe.user_data, res: req.res });
-        ctx.inflight--;
-      },
-      () => `${ctx.cq.length} CQE(s) ready`,
-    ),
-  );
-});
+export const io_req_task_complete = kfunc(
+  'io_uring/io_uring.c',
+  function* io_req_task_complete(_cx: Kcx, req: io_kiocb) {
+    const ctx = req.ctx;
+    yield* run(
+      atomic(
+        `io_req_task_complete: post CQE (user_data ${req.sqe.user_data}, res ${req.res})`,
+        [ctx],
+        () => {
+          ctx.cq.push({ user_data: req.sqe.user_data, res: req.res });
+          ctx.inflight--;
+        },
+        () => `${ctx.cq.length} CQE(s) ready`,
+      ),
+    );
+  },
+);
 
 /**
  * io_uring/io_uring.c: tctx_task_work, the task_work callback. Takes the task's whole io_uring
@@ -66,28 +69,32 @@ export const tctx_task_work = kfunc('io_uring/io_uring.c', function* tctx_task_w
  * task_work_add(req->task, &tctx->task_work, ctx->notify_method). The task that submitted the
  * request runs it, never the context that completed the I/O.
  */
-export const __io_req_task_work_add = kfunc('io_uring/io_uring.c', function* __io_req_task_work_add(
-  _cx: Kcx,
-  req: io_kiocb,
-) {
-  const tctx = req.task.io_uring!;
-  const task = req.task;
-  const first = yield* run(
-    atomic(`io_req_normal_work_add: llist_add to ${task.actor.label}'s tctx list`, [tctx], () => {
-      tctx.task_list.push(req);
-      req.owes?.at(
-        task.actor,
-        `run the completion queued on its own task_work (io_req_rw_complete); ${task.actor.label} runs task_work only on return to user space or in an interruptible wait`,
+export const __io_req_task_work_add = kfunc(
+  'io_uring/io_uring.c',
+  function* __io_req_task_work_add(_cx: Kcx, req: io_kiocb) {
+    const tctx = req.task.io_uring!;
+    const task = req.task;
+    const first = yield* run(
+      atomic(`io_req_normal_work_add: llist_add to ${task.actor.label}'s tctx list`, [tctx], () => {
+        tctx.task_list.push(req);
+        req.owes?.at(
+          task.actor,
+          `is queued as io_req_rw_complete on ${task.actor.label}'s task_work; ${task.actor.label} runs its task_work only on return to user space or in an interruptible wait`,
+        );
+        return tctx.task_list.length === 1;
+      }),
+    );
+    if (!first) return;
+    const err = yield* task_work_add(task, tctx.task_work, req.ctx.notify_method);
+    if (err) {
+      throw new LockstepError(
+        'E_MODEL_UNSUPPORTED',
+        'io_fallback_tw (task exiting) is not modelled',
+        'let tasks reap their CQEs before exiting',
       );
-      return tctx.task_list.length === 1;
-    }),
-  );
-  if (!first) return;
-  const err = yield* task_work_add(task, tctx.task_work, req.ctx.notify_method);
-  if (err) {
-    throw new LockstepError('E_MODEL_UNSUPPORTED', 'io_fallback_tw (task exiting) is not modelled', 'let tasks reap their CQEs before exiting');
-  }
-});
+    }
+  },
+);
 
 /** io_uring/io_uring.h: io_run_task_work. Clears TIF_NOTIFY_SIGNAL and runs pending task_work. */
 export const io_run_task_work = kfunc('io_uring/io_uring.h', function* io_run_task_work(cx: Kcx) {
@@ -109,92 +116,91 @@ export const io_run_task_work = kfunc('io_uring/io_uring.h', function* io_run_ta
  * ends on a new CQE, on TIF_NOTIFY_SIGNAL (io_cqring_wait_schedule retries: task_work runs) or
  * on a real signal (-EINTR).
  */
-export const io_cqring_wait = kfunc('io_uring/io_uring.c', function* io_cqring_wait(
-  cx: Kcx,
-  ctx: io_ring_ctx,
-  min_events: number,
-) {
-  const task = current(cx);
-  yield* io_run_task_work(cx);
-  for (;;) {
-    const woke = yield wait_event(cx, {
-      object: ctx,
-      reads: [task.ti],
-      until: `${min_events} CQE(s) in the CQ ring`,
-      cond: () => ctx.cq.length >= min_events,
-      state: 'S',
-      ti: task.ti,
-      label: 'io_cqring_wait: io_cqring_wait_schedule',
-    });
+export const io_cqring_wait = kfunc(
+  'io_uring/io_uring.c',
+  function* io_cqring_wait(cx: Kcx, ctx: io_ring_ctx, min_events: number) {
+    const task = current(cx);
     yield* io_run_task_work(cx);
-    const done = yield* run(atomic('io_cqring_wait: io_should_wake', [ctx], () => ctx.cq.length >= min_events));
-    if (done) return 0;
-    if (woke !== 0 && task.ti.task_sigpending()) return -EINTR;
-  }
-});
+    for (;;) {
+      const woke = yield wait_event(cx, {
+        object: ctx,
+        reads: [task.ti],
+        until: `${min_events} CQE(s) in the CQ ring`,
+        cond: () => ctx.cq.length >= min_events,
+        state: 'S',
+        ti: task.ti,
+        label: 'io_cqring_wait: io_cqring_wait_schedule',
+      });
+      yield* io_run_task_work(cx);
+      const done = yield* run(
+        atomic('io_cqring_wait: io_should_wake', [ctx], () => ctx.cq.length >= min_events),
+      );
+      if (done) return 0;
+      if (woke !== 0 && task.ti.task_sigpending()) return -EINTR;
+    }
+  },
+);
 
 /**
  * io_uring/io_uring.c: io_submit_sqes, for one ring: each SQE becomes a request issued inline
  * with IO_URING_F_NONBLOCK (io_queue_sqe -> io_issue_sqe). A request that completes inline posts
  * its CQE at the end of the batch (io_submit_flush_completions).
  */
-export const io_submit_sqes = kfunc('io_uring/io_uring.c', function* io_submit_sqes(
-  cx: Kcx,
-  ctx: io_ring_ctx,
-  nr: number,
-) {
-  const task = current(cx);
-  let submitted = 0;
-  const done: io_kiocb[] = [];
-  while (submitted < nr && ctx.sq.length > 0) {
-    const sqe = ctx.sq.shift()!;
-    const f = task.files.get(sqe.fd);
-    if (!f) return submitted || -EBADF;
-    if (sqe.opcode !== IORING_OP_WRITE) return submitted || -EINVAL;
-    const iocb = new kiocb(f, sqe.off, sqe.len, iocb_flags(f));
-    iocb.ki_complete = io_complete_rw;
-    const req = new io_kiocb(ctx, task, sqe, f, iocb);
-    reqOf.set(iocb, req);
-    ctx.inflight++;
-    submitted++;
-    const ret = yield* io_write(cx, req, true);
-    if (ret === -EAGAIN) {
-      throw new LockstepError(
-        'E_MODEL_UNSUPPORTED',
-        'the -EAGAIN punt to io-wq is not modelled yet',
-        'the inline IOCB_NOWAIT issue must succeed in this scenario',
-      );
+export const io_submit_sqes = kfunc(
+  'io_uring/io_uring.c',
+  function* io_submit_sqes(cx: Kcx, ctx: io_ring_ctx, nr: number) {
+    const task = current(cx);
+    let submitted = 0;
+    const done: io_kiocb[] = [];
+    while (submitted < nr && ctx.sq.length > 0) {
+      const sqe = ctx.sq.shift()!;
+      const f = task.files.get(sqe.fd);
+      if (!f) return submitted || -EBADF;
+      if (sqe.opcode !== IORING_OP_WRITE) return submitted || -EINVAL;
+      const iocb = new kiocb(f, sqe.off, sqe.len, iocb_flags(f));
+      iocb.ki_complete = io_complete_rw;
+      const req = new io_kiocb(ctx, task, sqe, f, iocb);
+      reqOf.set(iocb, req);
+      ctx.inflight++;
+      submitted++;
+      const ret = yield* io_write(cx, req, true);
+      if (ret === -EAGAIN) {
+        throw new LockstepError(
+          'E_MODEL_UNSUPPORTED',
+          'the -EAGAIN punt to io-wq is not modelled yet',
+          'the inline IOCB_NOWAIT issue must succeed in this scenario',
+        );
+      }
+      if (ret === IOU_OK) done.push(req);
     }
-    if (ret === IOU_OK) done.push(req);
-  }
-  for (const req of done) yield* io_req_task_complete(cx, req);
-  return submitted;
-});
+    for (const req of done) yield* io_req_task_complete(cx, req);
+    return submitted;
+  },
+);
 
 /** The request a kiocb belongs to (container_of). */
 export const reqOf = new WeakMap<kiocb, io_kiocb>();
 
 /** io_uring/io_uring.c: io_uring_setup, creating the ring and the task's io_uring context. */
-export const __x64_sys_io_uring_setup = kfunc('io_uring/io_uring.c', function* __x64_sys_io_uring_setup(
-  cx: Kcx,
-  _entries: number,
-  flags: number,
-) {
-  yield* [];
-  if (flags & ~SUPPORTED_SETUP) {
-    throw new LockstepError(
-      'E_MODEL_UNSUPPORTED',
-      `io_uring setup flags 0x${flags.toString(16)} are not modelled yet`,
-      'use flags 0, COOP_TASKRUN or TASKRUN_FLAG',
-    );
-  }
-  if (flags & IORING_SETUP_TASKRUN_FLAG && !(flags & IORING_SETUP_COOP_TASKRUN)) return -EINVAL;
-  const task = current(cx);
-  const fd = nextFd(task);
-  ringOf.set(task, new io_ring_ctx(cx.world.oid(), fd, flags, task));
-  task.io_uring ??= new io_uring_task(cx.world.oid(), task, tctx_task_work);
-  return fd;
-});
+export const __x64_sys_io_uring_setup = kfunc(
+  'io_uring/io_uring.c',
+  function* __x64_sys_io_uring_setup(cx: Kcx, _entries: number, flags: number) {
+    yield* [];
+    if (flags & ~SUPPORTED_SETUP) {
+      throw new LockstepError(
+        'E_MODEL_UNSUPPORTED',
+        `io_uring setup flags 0x${flags.toString(16)} are not modelled yet`,
+        'use flags 0, COOP_TASKRUN or TASKRUN_FLAG',
+      );
+    }
+    if (flags & IORING_SETUP_TASKRUN_FLAG && !(flags & IORING_SETUP_COOP_TASKRUN)) return -EINVAL;
+    const task = current(cx);
+    const fd = nextFd(task);
+    ringOf.set(task, new io_ring_ctx(cx.world.oid(), fd, flags, task));
+    task.io_uring ??= new io_uring_task(cx.world.oid(), task, tctx_task_work);
+    return fd;
+  },
+);
 
 /** Rings by owner task (the ring fd of each task; one ring per task in this model). */
 const ringOf = new WeakMap<task_struct, io_ring_ctx>();
@@ -220,26 +226,29 @@ export function alloc_fd(task: task_struct): number {
  * io_uring/io_uring.c: io_uring_enter. Submits `to_submit` SQEs, then with
  * IORING_ENTER_GETEVENTS waits in io_cqring_wait for `min_complete` CQEs.
  */
-export const __x64_sys_io_uring_enter = kfunc('io_uring/io_uring.c', function* __x64_sys_io_uring_enter(
-  cx: Kcx,
-  fd: number,
-  to_submit: number,
-  min_complete: number,
-  flags: number,
-) {
-  const ctx = ring(current(cx), fd);
-  if (!ctx) return -EBADF;
-  let ret = 0;
-  if (to_submit) {
-    ret = yield* io_submit_sqes(cx, ctx, to_submit);
-    if (ret !== to_submit) return ret;
-  }
-  if (flags & IORING_ENTER_GETEVENTS) {
-    const ret2 = yield* io_cqring_wait(cx, ctx, min_complete);
-    if (!to_submit) ret = ret2;
-  }
-  return ret;
-});
+export const __x64_sys_io_uring_enter = kfunc(
+  'io_uring/io_uring.c',
+  function* __x64_sys_io_uring_enter(
+    cx: Kcx,
+    fd: number,
+    to_submit: number,
+    min_complete: number,
+    flags: number,
+  ) {
+    const ctx = ring(current(cx), fd);
+    if (!ctx) return -EBADF;
+    let ret = 0;
+    if (to_submit) {
+      ret = yield* io_submit_sqes(cx, ctx, to_submit);
+      if (ret !== to_submit) return ret;
+    }
+    if (flags & IORING_ENTER_GETEVENTS) {
+      const ret2 = yield* io_cqring_wait(cx, ctx, min_complete);
+      if (!to_submit) ret = ret2;
+    }
+    return ret;
+  },
+);
 
 /** Posts an SQE to the ring's SQ (what liburing's io_uring_get_sqe + prep write into shared memory). */
 export function push_sqe(ctx: io_ring_ctx, sqe: io_uring_sqe): void {

@@ -3,7 +3,13 @@ import { EAGAIN, EIOCBQUEUED } from '../../sync/errno.js';
 import { kiocb_end_write, kiocb_start_write } from '../fs/freeze.js';
 import { IOCB_DIO_CALLER_COMP, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, type kiocb } from '../fs/fs.js';
 import type { Kcx } from '../sched.js';
-import { __io_req_task_work_add, IOU_ISSUE_SKIP_COMPLETE, IOU_OK, io_req_task_complete, reqOf } from './io_uring.js';
+import {
+  __io_req_task_work_add,
+  IOU_ISSUE_SKIP_COMPLETE,
+  IOU_OK,
+  io_req_task_complete,
+  reqOf,
+} from './io_uring.js';
 import type { io_kiocb } from './types.js';
 
 /** io_uring/rw.c: io_req_io_end. For a write: kiocb_end_write (drops sb_writers) and fsnotify. */
@@ -16,31 +22,37 @@ export const io_req_io_end = kfunc('io_uring/rw.c', function* io_req_io_end(cx: 
  * completion (IOCB_DIO_CALLER_COMP) it first runs ->dio_complete, which is where inode_dio_end
  * happens; then ends the write and posts the CQE.
  */
-export const io_req_rw_complete = kfunc('io_uring/rw.c', function* io_req_rw_complete(cx: Kcx, req: io_kiocb) {
-  const iocb = req.rw;
-  if (iocb.ki_flags & IOCB_DIO_CALLER_COMP && iocb.dio_complete) {
-    req.res = yield* iocb.dio_complete(cx, iocb.private);
-  }
-  yield* io_req_io_end(cx, req);
-  yield* io_req_task_complete(cx, req);
-});
+export const io_req_rw_complete = kfunc(
+  'io_uring/rw.c',
+  function* io_req_rw_complete(cx: Kcx, req: io_kiocb) {
+    const iocb = req.rw;
+    if (iocb.ki_flags & IOCB_DIO_CALLER_COMP && iocb.dio_complete) {
+      req.res = yield* iocb.dio_complete(cx, iocb.private);
+    }
+    yield* io_req_io_end(cx, req);
+    yield* io_req_task_complete(cx, req);
+  },
+);
 
 /**
  * io_uring/rw.c: io_complete_rw, the kiocb's ->ki_complete, called from whatever context ends the
  * I/O (hardirq for CALLER_COMP, a kworker otherwise). It never completes the request itself: it
  * queues io_req_rw_complete as task_work of the submitting task.
  */
-export const io_complete_rw = kfunc('io_uring/rw.c', function* io_complete_rw(cx: Kcx, iocb: kiocb, res: number) {
-  const req = reqOf.get(iocb)!;
-  if (!iocb.dio_complete || !(iocb.ki_flags & IOCB_DIO_CALLER_COMP)) {
-    req.res = res;
-  } else {
-    // The dio still owes inode_dio_end; it now travels with the request.
-    req.owes = (iocb.private as { owes: io_kiocb['owes'] }).owes;
-  }
-  req.io_task_work_func = io_req_rw_complete;
-  yield* __io_req_task_work_add(cx, req);
-});
+export const io_complete_rw = kfunc(
+  'io_uring/rw.c',
+  function* io_complete_rw(cx: Kcx, iocb: kiocb, res: number) {
+    const req = reqOf.get(iocb)!;
+    if (!iocb.dio_complete || !(iocb.ki_flags & IOCB_DIO_CALLER_COMP)) {
+      req.res = res;
+    } else {
+      // The dio still owes inode_dio_end; it now travels with the request.
+      req.owes = (iocb.private as { owes: io_kiocb['owes'] }).owes;
+    }
+    req.io_task_work_func = io_req_rw_complete;
+    yield* __io_req_task_work_add(cx, req);
+  },
+);
 
 /**
  * io_uring/rw.c: kiocb_done. A write that finished inline (the bio ended before the submission
@@ -64,17 +76,21 @@ export const kiocb_done = kfunc('io_uring/rw.c', function* kiocb_done(cx: Kcx, r
  * sb_writers (kiocb_start_write); then, on rc7 only, every non-IOPOLL write gets
  * IOCB_DIO_CALLER_COMP. -EAGAIN under NOWAIT drops sb_writers and asks for a punt to io-wq.
  */
-export const io_write = kfunc('io_uring/rw.c', function* io_write(cx: Kcx, req: io_kiocb, force_nonblock: boolean) {
-  const iocb = req.rw;
-  if (force_nonblock) iocb.ki_flags |= IOCB_NOWAIT;
-  else iocb.ki_flags &= ~IOCB_NOWAIT;
-  if (req.isreg) yield* kiocb_start_write(cx, iocb);
-  iocb.ki_flags |= IOCB_WRITE;
-  if (cx.k.config.io_uring_dio_caller_comp && !(iocb.ki_flags & IOCB_HIPRI)) iocb.ki_flags |= IOCB_DIO_CALLER_COMP;
-  const ret2 = yield* req.file.f_op.write_iter(cx, iocb);
-  if (force_nonblock && ret2 === -EAGAIN) {
-    if (req.isreg) yield* kiocb_end_write(cx, iocb);
-    return -EAGAIN;
-  }
-  return yield* kiocb_done(cx, req, ret2);
-});
+export const io_write = kfunc(
+  'io_uring/rw.c',
+  function* io_write(cx: Kcx, req: io_kiocb, force_nonblock: boolean) {
+    const iocb = req.rw;
+    if (force_nonblock) iocb.ki_flags |= IOCB_NOWAIT;
+    else iocb.ki_flags &= ~IOCB_NOWAIT;
+    if (req.isreg) yield* kiocb_start_write(cx, iocb);
+    iocb.ki_flags |= IOCB_WRITE;
+    if (cx.k.config.io_uring_dio_caller_comp && !(iocb.ki_flags & IOCB_HIPRI))
+      iocb.ki_flags |= IOCB_DIO_CALLER_COMP;
+    const ret2 = yield* req.file.f_op.write_iter(cx, iocb);
+    if (force_nonblock && ret2 === -EAGAIN) {
+      if (req.isreg) yield* kiocb_end_write(cx, iocb);
+      return -EAGAIN;
+    }
+    return yield* kiocb_done(cx, req, ret2);
+  },
+);

@@ -1,6 +1,6 @@
+import type { Program, Provider, SimObject } from '../../core/op.js';
 import type { Obligation } from '../../sync/atomic-counter.js';
 import type { CallbackHead, TaskWorkNotify } from '../../sync/task-work.js';
-import type { Program, Provider, SimObject } from '../../core/op.js';
 import type { file, kiocb } from '../fs/fs.js';
 import type { Kcx, task_struct } from '../sched.js';
 
@@ -48,7 +48,8 @@ export class io_ring_ctx implements SimObject {
   ) {
     this.name = `io_uring ctx (fd ${fd})`;
     // io_uring/io_uring.c: io_uring_create.
-    this.notify_method = flags & (IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN) ? 'TWA_SIGNAL_NO_IPI' : 'TWA_SIGNAL';
+    this.notify_method =
+      flags & (IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN) ? 'TWA_SIGNAL_NO_IPI' : 'TWA_SIGNAL';
   }
 
   /** Completions are posted by the submitter's task_work, so only it can fill the CQ ring. */

@@ -34,39 +34,46 @@ export const get_signal = kfunc('kernel/signal.c', function* get_signal(cx: Kcx)
  * returned -ERESTARTSYS, -ERESTARTNOHAND or -ERESTARTNOINTR is restarted (ip -= 2): the user
  * never sees it. Returns true when the syscall must re-execute.
  */
-export const arch_do_signal_or_restart = kfunc('arch/x86/kernel/signal.c', function* arch_do_signal_or_restart(
-  cx: Kcx,
-  ret: number | null,
-) {
-  if (yield* get_signal(cx)) return false;
-  return ret === -ERESTARTSYS || ret === -ERESTARTNOHAND || ret === -ERESTARTNOINTR;
-});
+export const arch_do_signal_or_restart = kfunc(
+  'arch/x86/kernel/signal.c',
+  function* arch_do_signal_or_restart(cx: Kcx, ret: number | null) {
+    if (yield* get_signal(cx)) return false;
+    return ret === -ERESTARTSYS || ret === -ERESTARTNOHAND || ret === -ERESTARTNOINTR;
+  },
+);
 
 /**
  * kernel/entry/common.c: exit_to_user_mode_loop. While TIF_SIGPENDING or TIF_NOTIFY_SIGNAL is set,
  * handle it (task_work runs here). `ret` is the syscall's return value, null on an interrupt return.
  */
-export const exit_to_user_mode_loop = kfunc('kernel/entry/common.c', function* exit_to_user_mode_loop(
-  cx: Kcx,
-  ret: number | null,
-) {
-  const ti = current(cx).ti;
-  let restart = false;
-  for (;;) {
-    const work = yield* run(
-      atomic('exit_to_user_mode: read thread flags', [ti], () => ti.notifySignal || ti.sigpending, () =>
-        ti.notifySignal ? 'TIF_NOTIFY_SIGNAL set' : ti.sigpending ? 'TIF_SIGPENDING set' : 'no work',
-      ),
-    );
-    if (!work) return restart;
-    if (yield* arch_do_signal_or_restart(cx, ret)) restart = true;
-  }
-});
+export const exit_to_user_mode_loop = kfunc(
+  'kernel/entry/common.c',
+  function* exit_to_user_mode_loop(cx: Kcx, ret: number | null) {
+    const ti = current(cx).ti;
+    let restart = false;
+    for (;;) {
+      const work = yield* run(
+        atomic(
+          'exit_to_user_mode: read thread flags',
+          [ti],
+          () => ti.notifySignal || ti.sigpending,
+          () =>
+            ti.notifySignal ? 'TIF_NOTIFY_SIGNAL set' : ti.sigpending ? 'TIF_SIGPENDING set' : 'no work',
+        ),
+      );
+      if (!work) return restart;
+      if (yield* arch_do_signal_or_restart(cx, ret)) restart = true;
+    }
+  },
+);
 
 /** kernel/entry/common.c: irqentry_exit_to_user_mode, the interrupt return path of a task in user mode. */
-export const irqentry_exit_to_user_mode = kfunc('kernel/entry/common.c', function* irqentry_exit_to_user_mode(cx: Kcx) {
-  yield* exit_to_user_mode_loop(cx, null);
-});
+export const irqentry_exit_to_user_mode = kfunc(
+  'kernel/entry/common.c',
+  function* irqentry_exit_to_user_mode(cx: Kcx) {
+    yield* exit_to_user_mode_loop(cx, null);
+  },
+);
 
 /**
  * A system call from user space: entry, the syscall body, exit to user mode with its task_work
@@ -79,8 +86,11 @@ export function* syscall(cx: Kcx, call: string, body: () => Program<number>): Pr
   const ti = task.ti;
   for (;;) {
     const kicked = yield* run(
-      atomic(`syscall ${call}`, [ti], () => ti.kicked && ti.signal_pending(), () =>
-        ti.kicked && ti.signal_pending() ? 'IPI pending: interrupt return runs task_work first' : '',
+      atomic(
+        `syscall ${call}`,
+        [ti],
+        () => ti.kicked && ti.signal_pending(),
+        () => (ti.kicked && ti.signal_pending() ? 'IPI pending: interrupt return runs task_work first' : ''),
       ),
     );
     if (kicked) yield* inFrame(cx, SYSVEC, irqentry_exit_to_user_mode(cx));

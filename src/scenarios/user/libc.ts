@@ -19,7 +19,9 @@ export function pwrite(cx: Kcx, fd: number, count: number, pos: number): Program
 
 /** fallocate(2). */
 export function fallocate(cx: Kcx, fd: number, mode: number, offset: number, len: number): Program<number> {
-  return syscall(cx, `fallocate(${fd}, ${mode}, ${offset}, ${len})`, () => __x64_sys_fallocate(cx, fd, mode, offset, len));
+  return syscall(cx, `fallocate(${fd}, ${mode}, ${offset}, ${len})`, () =>
+    __x64_sys_fallocate(cx, fd, mode, offset, len),
+  );
 }
 
 /** glibc posix_fallocate: fallocate(fd, 0, offset, len), returning 0 or a positive errno. */

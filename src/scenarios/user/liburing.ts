@@ -6,7 +6,12 @@ import {
   push_sqe,
   ring,
 } from '../../kernel/io_uring/io_uring.js';
-import { IORING_ENTER_GETEVENTS, IORING_OP_WRITE, type io_ring_ctx, type io_uring_cqe } from '../../kernel/io_uring/types.js';
+import {
+  IORING_ENTER_GETEVENTS,
+  IORING_OP_WRITE,
+  type io_ring_ctx,
+  type io_uring_cqe,
+} from '../../kernel/io_uring/types.js';
 import { syscall } from '../../kernel/kernel/entry.js';
 import { current, type Kcx } from '../../kernel/sched.js';
 
@@ -28,7 +33,13 @@ export function* io_uring_queue_init(cx: Kcx, entries: number, flags: number): P
 }
 
 /** io_uring_get_sqe + io_uring_prep_write: queue a write SQE in the SQ ring (user memory). */
-export function io_uring_prep_write(r: IoUring, fd: number, len: number, off: number, user_data: number): void {
+export function io_uring_prep_write(
+  r: IoUring,
+  fd: number,
+  len: number,
+  off: number,
+  user_data: number,
+): void {
   push_sqe(r.ctx, { opcode: IORING_OP_WRITE, fd, off, len, user_data });
   r.pending++;
 }

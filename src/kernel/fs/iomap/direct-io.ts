@@ -43,7 +43,10 @@ export class iomap_dio implements SimObject {
   ) {
     this.oid = cx.world.oid();
     this.submitter = cx.actor;
-    this.owes = new Obligation(`the direct write at offset ${iocb.ki_pos} of ${iocb.ki_filp.f_inode.name}`);
+    this.owes = new Obligation(
+      `the direct write at offset ${iocb.ki_pos} of ${iocb.ki_filp.f_inode.name}`,
+      'inode_dio_end',
+    );
   }
 
   providers(): Provider[] {
@@ -53,22 +56,27 @@ export class iomap_dio implements SimObject {
 
 /** include/linux/iomap.h: struct iomap_dio_ops, the filesystem's completion hook. */
 export interface iomap_dio_ops {
-  readonly end_io: ((cx: Kcx, iocb: kiocb, size: number, error: number, flags: number) => Program<number>) | null;
+  readonly end_io:
+    | ((cx: Kcx, iocb: kiocb, size: number, error: number, flags: number) => Program<number>)
+    | null;
 }
 
 /**
  * fs/iomap/direct-io.c: iomap_dio_complete. Runs the filesystem's end_io, then inode_dio_end,
  * then advances ki_pos; returns the bytes written.
  */
-export const iomap_dio_complete = kfunc('fs/iomap/direct-io.c', function* iomap_dio_complete(cx: Kcx, dio: iomap_dio) {
-  const iocb = dio.iocb;
-  let ret = dio.size;
-  // dops->end_io: xfs_dio_write_end_io (COW end, unwritten conversion, size update).
-  if (dio.dops.end_io) ret = yield* dio.dops.end_io(cx, iocb, dio.size, 0, dio.flags);
-  yield* inode_dio_end(cx, iocb.ki_filp.f_inode, dio.owes);
-  if (ret > 0) iocb.ki_pos += ret;
-  return ret;
-});
+export const iomap_dio_complete = kfunc(
+  'fs/iomap/direct-io.c',
+  function* iomap_dio_complete(cx: Kcx, dio: iomap_dio) {
+    const iocb = dio.iocb;
+    let ret = dio.size;
+    // dops->end_io: xfs_dio_write_end_io (COW end, unwritten conversion, size update).
+    if (dio.dops.end_io) ret = yield* dio.dops.end_io(cx, iocb, dio.size, 0, dio.flags);
+    yield* inode_dio_end(cx, iocb.ki_filp.f_inode, dio.owes);
+    if (ret > 0) iocb.ki_pos += ret;
+    return ret;
+  },
+);
 
 /** fs/iomap/direct-io.c: iomap_dio_deferred_complete, the ->dio_complete the issuer runs for CALLER_COMP. */
 export const iomap_dio_deferred_complete = kfunc(
@@ -79,11 +87,14 @@ export const iomap_dio_deferred_complete = kfunc(
 );
 
 /** fs/iomap/direct-io.c: iomap_dio_complete_work, run by a kworker of sb->s_dio_done_wq. */
-export const iomap_dio_complete_work = kfunc('fs/iomap/direct-io.c', function* iomap_dio_complete_work(cx: Kcx, dio: iomap_dio) {
-  const iocb = dio.iocb;
-  const res = yield* iomap_dio_complete(cx, dio);
-  yield* iocb.ki_complete!(cx, iocb, res);
-});
+export const iomap_dio_complete_work = kfunc(
+  'fs/iomap/direct-io.c',
+  function* iomap_dio_complete_work(cx: Kcx, dio: iomap_dio) {
+    const iocb = dio.iocb;
+    const res = yield* iomap_dio_complete(cx, dio);
+    yield* iocb.ki_complete!(cx, iocb, res);
+  },
+);
 
 /**
  * fs/iomap/direct-io.c: iomap_dio_bio_end_io, in hardirq context. The last reference decides how
@@ -91,39 +102,45 @@ export const iomap_dio_complete_work = kfunc('fs/iomap/direct-io.c', function* i
  * completion to the issuer through ->ki_complete with ->dio_complete set (i_dio_count stays
  * raised); or queue iomap_dio_complete_work on the superblock's dio workqueue.
  */
-export const iomap_dio_bio_end_io = kfunc('fs/iomap/direct-io.c', function* iomap_dio_bio_end_io(cx: Kcx, b: bio) {
-  const dio = b.bi_private as iomap_dio;
-  const iocb = dio.iocb;
-  const last = yield* run(
-    atomic(
-      'iomap_dio_bio_end_io: atomic_dec_and_test(&dio->ref)',
-      [dio],
-      () => --dio.ref === 0,
-      () => `dio->ref ${dio.ref + 1} -> ${dio.ref}`,
-    ),
-  );
-  if (!last) return;
-  if (dio.wait_for_completion) {
-    dio.owes.at(dio.submitter, 'wake from blk_io_schedule and complete its synchronous direct I/O');
-    yield* run(
-      atomic('iomap_dio_bio_end_io: WRITE_ONCE(dio->submit.waiter, NULL); blk_wake_io_task', [dio], () => {
-        dio.waiting = false;
-      }),
+export const iomap_dio_bio_end_io = kfunc(
+  'fs/iomap/direct-io.c',
+  function* iomap_dio_bio_end_io(cx: Kcx, b: bio) {
+    const dio = b.bi_private as iomap_dio;
+    const iocb = dio.iocb;
+    const last = yield* run(
+      atomic(
+        'iomap_dio_bio_end_io: atomic_dec_and_test(&dio->ref)',
+        [dio],
+        () => --dio.ref === 0,
+        () => `dio->ref ${dio.ref + 1} -> ${dio.ref}`,
+      ),
     );
-    return;
-  }
-  if (dio.flags & IOMAP_DIO_CALLER_COMP) {
-    iocb.private = dio;
-    iocb.dio_complete = iomap_dio_deferred_complete;
-    yield* iocb.ki_complete!(cx, iocb, 0);
-    return;
-  }
-  const sb = iocb.ki_filp.f_inode.i_sb;
-  const wq = sb.s_dio_done_wq;
-  const work: WorkStruct<Kcx> = { name: 'iomap_dio_complete_work', func: (wcx) => iomap_dio_complete_work(wcx, dio) };
-  dio.owes.at(wq.workers[0] ?? null, `run iomap_dio_complete_work queued on ${wq.name}`);
-  yield* queue_work(wq, work);
-});
+    if (!last) return;
+    if (dio.wait_for_completion) {
+      dio.owes.at(dio.submitter, `runs when ${dio.submitter.label} wakes from blk_io_schedule`);
+      yield* run(
+        atomic('iomap_dio_bio_end_io: WRITE_ONCE(dio->submit.waiter, NULL); blk_wake_io_task', [dio], () => {
+          dio.waiting = false;
+        }),
+      );
+      return;
+    }
+    if (dio.flags & IOMAP_DIO_CALLER_COMP) {
+      iocb.private = dio;
+      iocb.dio_complete = iomap_dio_deferred_complete;
+      yield* iocb.ki_complete!(cx, iocb, 0);
+      return;
+    }
+    const sb = iocb.ki_filp.f_inode.i_sb;
+    const wq = sb.s_dio_done_wq;
+    const work: WorkStruct<Kcx> = {
+      name: 'iomap_dio_complete_work',
+      func: (wcx) => iomap_dio_complete_work(wcx, dio),
+    };
+    dio.owes.at(wq.workers[0] ?? null, `is queued as iomap_dio_complete_work on ${wq.name}`);
+    yield* queue_work(wq, work);
+  },
+);
 
 /** The result of __iomap_dio_rw: the dio to complete in the caller, or an error / -EIOCBQUEUED. */
 export type DioResult = iomap_dio | number;
@@ -134,74 +151,76 @@ export type DioResult = iomap_dio | number;
  * returns -EIOCBQUEUED; a synchronous one (or IOMAP_DIO_FORCE_WAIT) sleeps in D state until the
  * bio ends and returns the dio for the caller to complete.
  */
-export const __iomap_dio_rw = kfunc('fs/iomap/direct-io.c', function* __iomap_dio_rw(
-  cx: Kcx,
-  iocb: kiocb,
-  dops: iomap_dio_ops,
-  dio_flags: number,
-): Program<DioResult> {
-  const inode = iocb.ki_filp.f_inode;
-  const wait_for_completion = is_sync_kiocb(iocb) || (dio_flags & IOMAP_DIO_FORCE_WAIT) !== 0;
-  const dio = new iomap_dio(cx, iocb, dops);
-  dio.flags |= IOMAP_DIO_WRITE;
-  // For AIO writes we can complete in the caller if flagged.
-  if (iocb.ki_flags & IOCB_DIO_CALLER_COMP) dio.flags |= IOMAP_DIO_CALLER_COMP;
+export const __iomap_dio_rw = kfunc(
+  'fs/iomap/direct-io.c',
+  function* __iomap_dio_rw(cx: Kcx, iocb: kiocb, dops: iomap_dio_ops, dio_flags: number): Program<DioResult> {
+    const inode = iocb.ki_filp.f_inode;
+    const wait_for_completion = is_sync_kiocb(iocb) || (dio_flags & IOMAP_DIO_FORCE_WAIT) !== 0;
+    const dio = new iomap_dio(cx, iocb, dops);
+    dio.flags |= IOMAP_DIO_WRITE;
+    // For AIO writes we can complete in the caller if flagged.
+    if (iocb.ki_flags & IOCB_DIO_CALLER_COMP) dio.flags |= IOMAP_DIO_CALLER_COMP;
 
-  yield* inode_dio_begin(cx, inode, dio.owes);
+    yield* inode_dio_begin(cx, inode, dio.owes);
 
-  // iomap_iter -> ->iomap_begin -> iomap_dio_bio_iter, for the single extent the write covers.
-  const state = yield* run(
-    atomic(`iomap_iter: ->iomap_begin(${iocb.ki_pos}, ${iocb.count})`, [inode], () => inode.extentAt(iocb.ki_pos)),
-  );
-  if (state !== 'written') {
-    if (iocb.ki_flags & IOCB_NOWAIT) return -EAGAIN;
-    throw new LockstepError(
-      'E_MODEL_UNSUPPORTED',
-      `direct write into a ${state} extent is not modelled yet`,
-      'write over written extents inside i_size (pure overwrites)',
+    // iomap_iter -> ->iomap_begin -> iomap_dio_bio_iter, for the single extent the write covers.
+    const state = yield* run(
+      atomic(`iomap_iter: ->iomap_begin(${iocb.ki_pos}, ${iocb.count})`, [inode], () =>
+        inode.extentAt(iocb.ki_pos),
+      ),
     );
-  }
-  // iomap_dio_bio_iter: only pure overwrites inside i_size may complete in the caller.
-  if (iocb.ki_pos >= inode.i_size) dio.flags &= ~IOMAP_DIO_CALLER_COMP;
-  dio.ref++; // iomap_dio_submit_bio: atomic_inc(&dio->ref) before the bio is visible
-  dio.size = iocb.count;
-  dio.wait_for_completion = wait_for_completion;
-  dio.waiting = wait_for_completion;
-  const bdev = inode.i_sb.s_bdev;
-  dio.completer = { actor: bdev.irq, how: `complete the bio on ${bdev.name}` };
-  yield* submit_bio(cx, new bio(`${iocb.count}-byte write at ${iocb.ki_pos}`, iomap_dio_bio_end_io, dio, dio.owes), bdev);
+    if (state !== 'written') {
+      if (iocb.ki_flags & IOCB_NOWAIT) return -EAGAIN;
+      throw new LockstepError(
+        'E_MODEL_UNSUPPORTED',
+        `direct write into a ${state} extent is not modelled yet`,
+        'write over written extents inside i_size (pure overwrites)',
+      );
+    }
+    // iomap_dio_bio_iter: only pure overwrites inside i_size may complete in the caller.
+    if (iocb.ki_pos >= inode.i_size) dio.flags &= ~IOMAP_DIO_CALLER_COMP;
+    dio.ref++; // iomap_dio_submit_bio: atomic_inc(&dio->ref) before the bio is visible
+    dio.size = iocb.count;
+    dio.wait_for_completion = wait_for_completion;
+    dio.waiting = wait_for_completion;
+    const bdev = inode.i_sb.s_bdev;
+    dio.completer = { actor: bdev.irq, how: `complete the bio on ${bdev.name}` };
+    yield* submit_bio(
+      cx,
+      new bio(`${iocb.count}-byte write at ${iocb.ki_pos}`, iomap_dio_bio_end_io, dio, dio.owes),
+      bdev,
+    );
 
-  const last = yield* run(
-    atomic(
-      '__iomap_dio_rw: atomic_dec_and_test(&dio->ref)',
-      [dio],
-      () => --dio.ref === 0,
-      () => `dio->ref ${dio.ref + 1} -> ${dio.ref}`,
-    ),
-  );
-  if (!last) {
-    if (!wait_for_completion) return -EIOCBQUEUED;
-    yield wait_event(cx, {
-      object: dio,
-      until: 'the bio to complete (dio->submit.waiter == NULL)',
-      cond: () => !dio.waiting,
-      state: 'D',
-      ti: cx.current?.ti ?? null,
-      label: '__iomap_dio_rw: blk_io_schedule until the bio completes',
-      sleepFrames: ['blk_io_schedule', 'io_schedule', 'schedule', '__schedule'],
-    });
-  }
-  return dio;
-});
+    const last = yield* run(
+      atomic(
+        '__iomap_dio_rw: atomic_dec_and_test(&dio->ref)',
+        [dio],
+        () => --dio.ref === 0,
+        () => `dio->ref ${dio.ref + 1} -> ${dio.ref}`,
+      ),
+    );
+    if (!last) {
+      if (!wait_for_completion) return -EIOCBQUEUED;
+      yield wait_event(cx, {
+        object: dio,
+        until: 'the bio to complete (dio->submit.waiter == NULL)',
+        cond: () => !dio.waiting,
+        state: 'D',
+        ti: cx.current?.ti ?? null,
+        label: '__iomap_dio_rw: blk_io_schedule until the bio completes',
+        sleepFrames: ['blk_io_schedule', 'io_schedule', 'schedule', '__schedule'],
+      });
+    }
+    return dio;
+  },
+);
 
 /** fs/iomap/direct-io.c: iomap_dio_rw. Completes in the caller when __iomap_dio_rw returns the dio. */
-export const iomap_dio_rw = kfunc('fs/iomap/direct-io.c', function* iomap_dio_rw(
-  cx: Kcx,
-  iocb: kiocb,
-  dops: iomap_dio_ops,
-  dio_flags: number,
-): Program<number> {
-  const r = yield* __iomap_dio_rw(cx, iocb, dops, dio_flags);
-  if (typeof r === 'number') return r;
-  return yield* iomap_dio_complete(cx, r);
-});
+export const iomap_dio_rw = kfunc(
+  'fs/iomap/direct-io.c',
+  function* iomap_dio_rw(cx: Kcx, iocb: kiocb, dops: iomap_dio_ops, dio_flags: number): Program<number> {
+    const r = yield* __iomap_dio_rw(cx, iocb, dops, dio_flags);
+    if (typeof r === 'number') return r;
+    return yield* iomap_dio_complete(cx, r);
+  },
+);

@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { type CheckOptions, check, DEFAULT_CHECK, record, type StrategyName } from '../api/check.js';
+import { decodeToken, resolveTarget } from '../api/target.js';
+import { LockstepError } from '../core/errors.js';
+import { CONFIG_KEYS, formatValue, VARIANTS } from '../kernel/config.js';
+import { checkDocument, problemJson } from '../report/json.js';
+import { checkText, problemReport } from '../report/text.js';
+import { SCENARIOS, scenario } from '../scenarios/index.js';
+import { formatError } from './errors.js';
+import { collect, parseCount, parsePairs } from './parse.js';
+
+interface CheckFlags {
+  kernel?: string;
+  strategy: StrategyName;
+  seed: string;
+  maxExecutions: string;
+  maxSteps: string;
+  config: string[];
+  param: string[];
+  json?: boolean;
+}
+
+function listText(): string {
+  const lines = ['scenarios:'];
+  for (const s of SCENARIOS) {
+    const expect = Object.entries(s.expect)
+      .map(([v, e]) => `${v}: ${e}`)
+      .join(', ');
+    lines.push(`  ${s.name.padEnd(18)} ${s.summary}`, `  ${''.padEnd(18)} expected: ${expect}`);
+    for (const p of s.params) {
+      lines.push(
+        `  ${''.padEnd(18)} --param ${p.name}=N  ${p.doc} (${p.min}..${p.max}, default ${p.default})`,
+      );
+    }
+  }
+  lines.push('', 'kernel variants (--kernel):');
+  for (const v of VARIANTS) lines.push(`  ${v.name.padEnd(18)} ${v.doc}`);
+  lines.push('', 'config keys (--config key=value; default per variant):');
+  for (const k of CONFIG_KEYS) {
+    const defaults = VARIANTS.map((v) => `${v.name}=${formatValue(v.config[k.key])}`).join(' ');
+    lines.push(`  ${k.key.padEnd(26)} ${k.type.padEnd(6)} ${k.doc} [${defaults}]`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function listJson(): string {
+  const doc = {
+    format: 'lockstep-list',
+    version: 1,
+    scenarios: SCENARIOS.map((s) => ({
+      name: s.name,
+      summary: s.summary,
+      expect: s.expect,
+      params: s.params,
+    })),
+    variants: VARIANTS.map((v) => ({ name: v.name, doc: v.doc, config: v.config })),
+    configKeys: CONFIG_KEYS,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+function runCheck(name: string, flags: CheckFlags): number {
+  const s = scenario(name);
+  const kernels = flags.kernel ? flags.kernel.split(',') : Object.keys(s.expect);
+  const options: CheckOptions = {
+    strategy: flags.strategy,
+    seed: parseCount('--seed', flags.seed, 0),
+    maxExecutions: parseCount('--max-executions', flags.maxExecutions, 1),
+    maxSteps: parseCount('--max-steps', flags.maxSteps, 1),
+  };
+  const config = parsePairs('--config', flags.config);
+  const params = parsePairs('--param', flags.param);
+  // Resolve every target before running any, so bad input fails before output starts.
+  const targets = kernels.map((k) => resolveTarget(name, k, config, params));
+  const results = targets.map((t) => check(t, options));
+  const out = flags.json
+    ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
+    : results.map(checkText).join('\n');
+  process.stdout.write(out);
+  return results.some((r) => r.explore.found) ? 1 : 0;
+}
+
+function runReplay(token: string, flags: { json?: boolean }): number {
+  const { target, schedule } = decodeToken(token);
+  const ex = record(target, schedule);
+  if (ex.schedule.length !== schedule.length || ex.outcome.kind === 'ok' || ex.outcome.kind === 'bound') {
+    throw new LockstepError(
+      'E_REPLAY_DIVERGED',
+      `replay ended as '${ex.outcome.kind}' after ${ex.schedule.length} of ${schedule.length} steps`,
+      'the token was made by a different model or version; run check again for a fresh token',
+    );
+  }
+  const canonical = token.trim();
+  const out = flags.json
+    ? `${JSON.stringify({ format: 'lockstep-replay', version: 1, ...problemJson(target, canonical, ex) }, null, 2)}\n`
+    : problemReport(canonical, ex);
+  process.stdout.write(out);
+  return 1;
+}
+
+function program(): Command {
+  const p = new Command('lockstep')
+    .description('Model-check Linux kernel I/O paths for deadlocks, hung tasks and failed assertions.')
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError('(run lockstep --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+
+  p.command('list')
+    .description('list scenarios, kernel variants and config keys')
+    .option('--json', 'print as JSON')
+    .action((flags: { json?: boolean }) => {
+      process.stdout.write(flags.json ? listJson() : listText());
+      process.exitCode = 0;
+    });
+
+  p.command('check')
+    .description('explore a scenario on one or more kernel variants')
+    .argument('<scenario>', "a scenario name (see 'lockstep list')")
+    .option(
+      '--kernel <variants>',
+      'kernel variant, or several separated by commas (default: every variant the scenario states a verdict for)',
+    )
+    .addOption(
+      new Option('--strategy <name>', 'exploration strategy')
+        .choices(['exhaustive', 'random'])
+        .default(DEFAULT_CHECK.strategy),
+    )
+    .option('--seed <n>', 'seed of the random strategy', String(DEFAULT_CHECK.seed))
+    .option('--max-executions <n>', 'stop after this many executions', String(DEFAULT_CHECK.maxExecutions))
+    .option('--max-steps <n>', 'cut an execution after this many steps', String(DEFAULT_CHECK.maxSteps))
+    .option('--config <key=value>', 'override a kernel config key (repeatable)', collect, [])
+    .option('--param <key=value>', 'set a scenario parameter (repeatable)', collect, [])
+    .option('--json', 'print the results as one JSON object')
+    .action((name: string, flags: CheckFlags) => {
+      process.exitCode = runCheck(name, flags);
+    });
+
+  p.command('replay')
+    .description('re-run the schedule of a replay token and print its report')
+    .argument('<token>', "a token printed by 'lockstep check' after 'replay:'")
+    .option('--json', 'print the result as JSON')
+    .action((token: string, flags: { json?: boolean }) => {
+      process.exitCode = runReplay(token, flags);
+    });
+  return p;
+}
+
+/** Runs the CLI on `argv` (without node and script); returns the exit status. */
+export function main(argv: readonly string[]): number {
+  const debug = argv.includes('--debug');
+  try {
+    program().parse(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0)
+        return 0;
+      const msg = e.message.replace(/^error: /, '');
+      process.stderr.write(
+        formatError(
+          new LockstepError('E_USAGE', msg, 'run lockstep --help, or lockstep <command> --help'),
+          debug,
+        ),
+      );
+      return 2;
+    }
+    process.stderr.write(formatError(e, debug));
+    return e instanceof LockstepError ? 2 : 70;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

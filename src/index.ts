@@ -1,0 +1,32 @@
+// The programmatic API of lockstep. The CLI calls only what is exported here.
+
+export type { CheckOptions, CheckResult, StrategyName } from './api/check.js';
+export { check, DEFAULT_CHECK, record } from './api/check.js';
+export type { Target } from './api/target.js';
+export { decodeToken, encodeToken, modelOf, resolveTarget } from './api/target.js';
+export type { Actor, ActorKind, ActorStatus, HeldLock } from './core/actor.js';
+export type { ErrorCode } from './core/errors.js';
+export { LockstepError, ModelAssertion } from './core/errors.js';
+export type { Cx, FnInfo } from './core/frames.js';
+export { kfunc, modelFunctions } from './core/frames.js';
+export type { Op, Program, Provider, SimObject, SleepState, WaitInfo } from './core/op.js';
+export { atomic, guarded, run } from './core/op.js';
+export { Prng } from './core/prng.js';
+export type { Choice, Schedule } from './core/schedule.js';
+export { decodeSchedule, encodeSchedule } from './core/schedule.js';
+export type { StepRecord } from './core/world.js';
+export { World } from './core/world.js';
+export { DfsStrategy } from './explore/dfs.js';
+export type { Execution, Model, Outcome } from './explore/execute.js';
+export { execute } from './explore/execute.js';
+export type { Counterexample, ExploreLimits, ExploreResult, StopReason } from './explore/explore.js';
+export { explore } from './explore/explore.js';
+export { RandomStrategy } from './explore/random.js';
+export { ReplayStrategy } from './explore/replay.js';
+export type { ChoicePoint, Strategy } from './explore/strategy.js';
+export type { ConfigKey, KernelConfig, Variant } from './kernel/config.js';
+export { CONFIG_KEYS, VARIANTS, variant } from './kernel/config.js';
+export { checkDocument, checkJson, JSON_FORMAT_VERSION } from './report/json.js';
+export { checkText, exploreSummary, problemReport } from './report/text.js';
+export { SCENARIOS, scenario } from './scenarios/index.js';
+export type { ExpectedVerdict, ParamSpec, Params, Scenario, UserTask } from './scenarios/scenario.js';

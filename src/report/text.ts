@@ -1,0 +1,100 @@
+import type { CheckResult } from '../api/check.js';
+import type { Target } from '../api/target.js';
+import type { Execution } from '../explore/execute.js';
+import type { ExploreResult } from '../explore/explore.js';
+import { kernelOf } from '../kernel/boot.js';
+import { hungTaskReport } from './hung-task.js';
+import { interleaving } from './interleaving.js';
+import { showAllLocks } from './lockdep-lines.js';
+import { explain, formatWhy } from './why.js';
+
+/** `falloc-dio,loops=2 on v6.6-rc7,lockdep=0`. */
+export function targetName(t: Target): string {
+  const p = t.paramOverrides.map(([k, v]) => `,${k}=${v}`).join('');
+  const c = t.configOverrides.map(([k, v]) => `,${k}=${v}`).join('');
+  return `${t.scenario.name}${p} on ${t.variant}${c}`;
+}
+
+/** The one-line verdict of an execution that found a problem. */
+export function verdictLine(ex: Execution): string {
+  const o = ex.outcome;
+  if (o.kind === 'assertion') {
+    return `verdict: assertion failed in ${ex.world.actors[o.actor]!.label}: ${o.message}`;
+  }
+  if (o.kind !== 'deadlock') return `verdict: ${o.kind}`;
+  const blocked = o.blocked.map((id) => ex.world.actors[id]!);
+  const hung = blocked.filter((a) => a.pending?.wait?.state === 'D');
+  const where = (a: (typeof blocked)[number]) =>
+    `${a.label} in ${a.frames[a.frames.length - 1]?.name ?? '?'}, state ${a.pending!.wait!.state}`;
+  return `verdict: deadlock: ${hung.length} task${hung.length === 1 ? '' : 's'} hung (${blocked.map(where).join('; ')})`;
+}
+
+/**
+ * The replayable problem report: token first, verdict, the hung-task reports with held locks,
+ * other blocked tasks, the `why:` explanation and the interleaving. `lockstep replay <token>`
+ * prints exactly this.
+ */
+export function problemReport(token: string, ex: Execution): string {
+  const world = ex.world;
+  const lines = [`replay: ${token}`, verdictLine(ex), ''];
+  if (ex.outcome.kind === 'deadlock') {
+    const blocked = ex.outcome.blocked.map((id) => world.actors[id]!);
+    const hung = blocked.filter((a) => a.pending?.wait?.state === 'D');
+    const config = kernelOf(world)?.config;
+    // kernel.hung_task_timeout_secs = 0 turns the detector off; CONFIG_LOCKDEP adds the lock list.
+    const detector = (config?.hung_task_timeout_secs ?? 120) > 0 ? hung : [];
+    for (const a of detector) lines.push(...hungTaskReport(world, a), '');
+    if (detector.length > 0 && config?.lockdep !== false) lines.push(...showAllLocks(world), '');
+    const others = blocked.filter((a) => a.pending?.wait?.state !== 'D');
+    if (others.length > 0) {
+      lines.push('Also blocked, not reported as hung (the detector looks only at state D):');
+      for (const a of others) {
+        const w = a.pending!.wait!;
+        lines.push(
+          `  ${a.label} state:${w.state} in ${a.frames[a.frames.length - 1]?.name ?? '?'}, waiting for ${w.until}`,
+        );
+      }
+      lines.push('');
+    }
+    lines.push(...formatWhy(explain(world)), '');
+  }
+  lines.push(...interleaving(world, world.trace ?? []));
+  return `${lines.join('\n')}\n`;
+}
+
+/** How much was explored, and whether that covers every schedule. */
+export function exploreSummary(r: ExploreResult): string {
+  const runs = `${r.executions} execution${r.executions === 1 ? '' : 's'}`;
+  const extra = [
+    r.pruned ? `${r.pruned} cut short by sleep sets` : '',
+    r.cut ? `${r.cut} cut at the step bound` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const how =
+    r.stop === 'found'
+      ? 'stopped at the first counterexample'
+      : r.complete
+        ? 'complete: every schedule explored'
+        : r.stop === 'max-executions'
+          ? 'INCOMPLETE: hit --max-executions'
+          : 'INCOMPLETE: some executions hit the step bound';
+  return `explored: ${runs}${extra ? ` (${extra})` : ''}, ${r.steps} steps, max depth ${r.maxDepth}, ${r.strategy} search; ${how}`;
+}
+
+/** The text `lockstep check` prints for one target. */
+export function checkText(r: CheckResult): string {
+  const expected =
+    r.target.paramOverrides.length === 0 ? r.target.scenario.expect[r.target.variant] : undefined;
+  const got = r.explore.found ? r.explore.found.outcome.kind : 'ok';
+  const note =
+    expected && expected !== got && (got !== 'ok' || r.explore.complete)
+      ? `note: ${r.target.scenario.name} is expected to give '${expected}' on ${r.target.variant}\n`
+      : '';
+  if (r.token && r.execution)
+    return `${problemReport(r.token, r.execution)}\n${exploreSummary(r.explore)}\n${note}`;
+  const headline = r.explore.complete
+    ? `${targetName(r.target)}: ok: no deadlock and no failed assertion in any schedule`
+    : `${targetName(r.target)}: no problem found (exploration incomplete)`;
+  return `${headline}\n${exploreSummary(r.explore)}\n${note}`;
+}
