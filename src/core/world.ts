@@ -78,13 +78,7 @@ export class World {
     return out;
   }
 
-  /** Whether a choice can be taken now. */
-  canTake(c: Choice): boolean {
-    const op = this.actors[c.actor]?.pending;
-    return op?.enabled() && c.alt >= 0 && c.alt < (op.alternatives ?? 1);
-  }
-
-  /** Runs one step. The caller has checked `canTake`. */
+  /** Runs one step; `c` must be one of `choices()`. */
   take(c: Choice): Op {
     const actor = this.actors[c.actor]!;
     this.steps++;
