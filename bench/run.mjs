@@ -1,0 +1,60 @@
+// Throughput of the explorer on the seed scenario: steps per second and executions per second,
+// for the sleep-set DFS (the default) and the naive DFS, on the shipped fix (v6.6), where the
+// whole tree must be explored. Run with `npm run bench` (builds first).
+import { DfsStrategy, explore, modelOf, resolveTarget } from '../dist/index.js';
+
+// `naive`: also run the DFS without sleep sets (minutes past loops=1, so only there).
+const cases = [
+  { scenario: 'falloc-dio', variant: 'v6.6', loops: '1', naive: true },
+  { scenario: 'falloc-dio', variant: 'v6.6', loops: '2', naive: false },
+  { scenario: 'falloc-dio', variant: 'v6.6', loops: '3', naive: false },
+  { scenario: 'reap-then-falloc', variant: 'v6.6-rc7', loops: '1', naive: true },
+  { scenario: 'falloc-dio', variant: 'v6.6-rc7', loops: '1', naive: false },
+];
+
+function measure(model, sleepSets, minMs = 1500) {
+  let runs = 0;
+  let steps = 0;
+  let executions = 0;
+  let result;
+  const t0 = process.hrtime.bigint();
+  let elapsed = 0;
+  do {
+    result = explore(model, new DfsStrategy(sleepSets), { maxExecutions: 2_000_000, maxSteps: 10_000 });
+    runs++;
+    steps += result.steps;
+    executions += result.executions;
+    elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+  } while (elapsed < minMs);
+  return { result, runs, stepsPerSec: (steps / elapsed) * 1000, execsPerSec: (executions / elapsed) * 1000, msPerRun: elapsed / runs };
+}
+
+function row(cells) {
+  return cells.map((c, i) => (i === 0 ? String(c).padEnd(36) : String(c).padStart(12))).join(' ');
+}
+
+console.log(row(['case', 'strategy', 'executions', 'complete', 'steps/s', 'execs/s', 'ms/explore']));
+for (const c of cases) {
+  const model = modelOf(resolveTarget(c.scenario, c.variant, [], [['loops', c.loops]]));
+  const name = `${c.scenario} loops=${c.loops} @${c.variant}`;
+  const naiveExecutions = [];
+  for (const sleepSets of [true, false]) {
+    if (!sleepSets && !c.naive) continue;
+    const m = measure(model, sleepSets);
+    naiveExecutions.push(m.result.executions);
+    console.log(
+      row([
+        name,
+        sleepSets ? 'sleep-sets' : 'naive',
+        m.result.executions,
+        m.result.complete,
+        Math.round(m.stepsPerSec),
+        Math.round(m.execsPerSec),
+        m.msPerRun.toFixed(1),
+      ]),
+    );
+  }
+  if (naiveExecutions.length === 2) {
+    console.log(`${''.padEnd(36)} sleep sets run ${(naiveExecutions[1] / naiveExecutions[0]).toFixed(0)}x fewer executions`);
+  }
+}
