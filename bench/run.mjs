@@ -26,7 +26,13 @@ function measure(model, sleepSets, minMs = 1500) {
     executions += result.executions;
     elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
   } while (elapsed < minMs);
-  return { result, runs, stepsPerSec: (steps / elapsed) * 1000, execsPerSec: (executions / elapsed) * 1000, msPerRun: elapsed / runs };
+  return {
+    result,
+    runs,
+    stepsPerSec: (steps / elapsed) * 1000,
+    execsPerSec: (executions / elapsed) * 1000,
+    msPerRun: elapsed / runs,
+  };
 }
 
 function row(cells) {
@@ -55,6 +61,8 @@ for (const c of cases) {
     );
   }
   if (naiveExecutions.length === 2) {
-    console.log(`${''.padEnd(36)} sleep sets run ${(naiveExecutions[1] / naiveExecutions[0]).toFixed(0)}x fewer executions`);
+    console.log(
+      `${''.padEnd(36)} sleep sets run ${(naiveExecutions[1] / naiveExecutions[0]).toFixed(0)}x fewer executions`,
+    );
   }
 }

@@ -19,7 +19,8 @@ export function interleaving(world: World, trace: readonly StepRecord[]): string
   const lines = [`interleaving (${trace.length} steps; ${legend(world)}):`];
   for (const s of trace) {
     // A task with no kernel frame is in user space; an interrupt or kthread is at its entry.
-    const fn = s.frames[s.frames.length - 1] ?? (world.actors[s.actor]?.kind === 'task' ? '(user)' : '(entry)');
+    const fn =
+      s.frames[s.frames.length - 1] ?? (world.actors[s.actor]?.kind === 'task' ? '(user)' : '(entry)');
     let line = `  ${String(s.index).padStart(numWidth)}  ${label(s.actor).padEnd(actorWidth)}  ${fn.padEnd(fnWidth)}  ${s.label}`;
     if (s.alt !== 0) line += ` [outcome ${s.alt}]`;
     if (s.note) line += `  -- ${s.note}`;
