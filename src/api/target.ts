@@ -42,8 +42,7 @@ export function modelOf(t: Target): Model {
   return {
     build(world: World) {
       const k = new Kernel(world, t.config, t.scenario.setup(t.params));
-      for (const task of t.scenario.tasks(t.params))
-        k.spawnTask('task', task.comm, task.pid, 1, task.program);
+      for (const task of t.scenario.tasks(t.params)) k.spawnUserTask(task.comm, task.pid, task.program);
     },
   };
 }

@@ -7,6 +7,7 @@ import { BlockDevice } from './block/blk-mq.js';
 import type { KernelConfig } from './config.js';
 import type { super_block } from './fs/fs.js';
 import { xfs_mount } from './fs/xfs/xfs_super.js';
+import { do_exit } from './kernel/entry.js';
 import { type Kcx, task_struct } from './sched.js';
 
 const kernelSlot = defineSlot<{ k: Kernel | null }>(() => ({ k: null }));
@@ -63,6 +64,14 @@ export class Kernel {
   /** A kernel thread's pid. */
   kthreadPid(): number {
     return this.nextKthreadPid++;
+  }
+
+  /** Starts a user task (child of init) running `program`, then exiting through do_exit. */
+  spawnUserTask(comm: string, pid: number, program: (cx: Kcx) => Program<void>): task_struct {
+    return this.spawnTask('task', comm, pid, 1, function* (cx) {
+      yield* program(cx);
+      yield* do_exit(cx);
+    });
   }
 
   /** Creates a task_struct around a new actor running `program`. */
