@@ -5,7 +5,7 @@ import type { Model } from '../explore/execute.js';
 import { Kernel } from '../kernel/boot.js';
 import { applyOverrides, type KernelConfig, variant } from '../kernel/config.js';
 import { resolveParams, scenario } from '../scenarios/index.js';
-import type { Params, Scenario } from '../scenarios/scenario.js';
+import type { ExpectedVerdict, Params, Scenario } from '../scenarios/scenario.js';
 
 /** What is checked: a scenario with its parameters, on a kernel variant with config overrides. */
 export interface Target {
@@ -102,4 +102,14 @@ export function decodeToken(token: string): { target: Target; schedule: Schedule
     throw new LockstepError('E_BAD_TOKEN', `malformed schedule '${sched}' in replay token`, HINT);
   }
   return { target: resolveTarget(scenarioName, variantName, config, params), schedule };
+}
+
+/**
+ * The verdict the scenario states for this variant, when the target is the scenario as stated:
+ * no config overrides and every parameter at its default. Otherwise undefined.
+ */
+export function expectedVerdict(t: Target): ExpectedVerdict | undefined {
+  if (t.configOverrides.length > 0) return undefined;
+  if (t.scenario.params.some((p) => t.params[p.name] !== p.default)) return undefined;
+  return t.scenario.expect[t.variant];
 }

@@ -35,6 +35,12 @@ export function kfunc<C extends Cx, A extends unknown[], R>(
     frames.push(info);
     try {
       return yield* fn(cx, ...args);
+    } catch (e) {
+      // Remember the innermost frame before the unwinding pops it, for the error message.
+      if (e instanceof Error && !(e as { modelFrame?: FnInfo }).modelFrame) {
+        (e as { modelFrame?: FnInfo }).modelFrame = frames[frames.length - 1] ?? info;
+      }
+      throw e;
     } finally {
       frames.pop();
     }

@@ -8,10 +8,10 @@ export class Prng {
   private c: number;
   private d: number;
 
-  /** Seeds the generator from a 32-bit integer, warming it up so that nearby seeds diverge. */
+  /** Seeds the generator from a safe integer (both 32-bit halves count), warmed up so nearby seeds diverge. */
   constructor(seed: number) {
     this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
+    this.b = 0x243f6a88 ^ (Math.floor(seed / 0x100000000) >>> 0);
     this.c = 0xb7e15162;
     this.d = seed >>> 0;
     for (let i = 0; i < 16; i++) this.nextU32();

@@ -1,5 +1,6 @@
 import type { Actor } from '../core/actor.js';
 import { LockstepError, ModelAssertion } from '../core/errors.js';
+import type { FnInfo } from '../core/frames.js';
 import type { Choice } from '../core/schedule.js';
 import { World } from '../core/world.js';
 import type { Strategy } from './strategy.js';
@@ -67,9 +68,11 @@ export function execute(model: Model, strategy: Strategy, maxSteps: number, reco
       }
       if (e instanceof LockstepError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
+      const frame = (e as { modelFrame?: FnInfo } | null)?.modelFrame;
+      const at = frame ? `${frame.name} (${frame.file})` : where(actor);
       throw new LockstepError(
         'E_MODEL_ERROR',
-        `model code threw in ${actor.label} at ${where(actor)}, step ${schedule.length}: ${msg}`,
+        `model code threw in ${actor.label} at ${at}, step ${schedule.length}: ${msg}`,
         'this is a bug in the model; run with --debug for the stack trace',
       );
     }

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../api/check.js';
-import type { Target } from '../api/target.js';
+import { expectedVerdict, type Target } from '../api/target.js';
 import type { Execution } from '../explore/execute.js';
 import type { ExploreResult } from '../explore/explore.js';
 import type { Lockable } from '../sync/lock-class.js';
@@ -74,8 +74,7 @@ export function problemJson(target: Target, token: string | null, ex: Execution 
 export function checkJson(r: CheckResult) {
   return {
     ...problemJson(r.target, r.token, r.execution),
-    expected:
-      r.target.paramOverrides.length === 0 ? (r.target.scenario.expect[r.target.variant] ?? null) : null,
+    expected: expectedVerdict(r.target) ?? null,
     exploration: exploreJson(r.explore),
   };
 }

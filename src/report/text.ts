@@ -1,5 +1,5 @@
 import type { CheckResult } from '../api/check.js';
-import type { Target } from '../api/target.js';
+import { expectedVerdict, type Target } from '../api/target.js';
 import type { Execution } from '../explore/execute.js';
 import type { ExploreResult } from '../explore/explore.js';
 import { kernelOf } from '../kernel/boot.js';
@@ -84,8 +84,7 @@ export function exploreSummary(r: ExploreResult): string {
 
 /** The text `lockstep check` prints for one target. */
 export function checkText(r: CheckResult): string {
-  const expected =
-    r.target.paramOverrides.length === 0 ? r.target.scenario.expect[r.target.variant] : undefined;
+  const expected = expectedVerdict(r.target);
   const got = r.explore.found ? r.explore.found.outcome.kind : 'ok';
   const note =
     expected && expected !== got && (got !== 'ok' || r.explore.complete)

@@ -79,7 +79,7 @@ export const __io_req_task_work_add = kfunc(
         tctx.task_list.push(req);
         req.owes?.at(
           task.actor,
-          `is queued as io_req_rw_complete on ${task.actor.label}'s task_work; ${task.actor.label} runs its task_work only on return to user space or in an interruptible wait`,
+          `is queued as io_req_rw_complete on ${task.actor.label}'s task_work; ${task.actor.label} runs it only on its way back to user space or while it waits for CQEs in io_cqring_wait`,
         );
         return tctx.task_list.length === 1;
       }),
