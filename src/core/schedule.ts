@@ -16,7 +16,7 @@ function actorCode(actor: number): string {
 /**
  * Encodes a schedule as runs: an actor letter (a = actor 0), then `.alt` for a nondeterministic
  * outcome other than 0, then a repeat count: `a12b.1a3` = actor 0 twelve times, actor 1 once with
- * outcome 1, actor 0 three times. Actors past 51 are written `{n}`.
+ * outcome 1, actor 0 three times; a repeated outcome is `b.2_3`. Actors past 51 are written `{n}`.
  */
 export function encodeSchedule(schedule: Schedule): string {
   let out = '';
@@ -27,7 +27,7 @@ export function encodeSchedule(schedule: Schedule): string {
     while (i + n < schedule.length && schedule[i + n]!.actor === c.actor && schedule[i + n]!.alt === c.alt)
       n++;
     out += actorCode(c.actor);
-    if (c.alt !== 0) out += `.${c.alt}${n > 1 ? `x${n}` : ''}`;
+    if (c.alt !== 0) out += `.${c.alt}${n > 1 ? `_${n}` : ''}`;
     else if (n > 1) out += String(n);
     i += n;
   }
@@ -65,7 +65,7 @@ export function decodeSchedule(text: string): Choice[] | null {
       const a = digits();
       if (a === null) return null;
       alt = a;
-      if (text[i] === 'x') {
+      if (text[i] === '_') {
         i++;
         const n = digits();
         if (n === null || n < 1) return null;
