@@ -1,8 +1,7 @@
 import { ModelAssertion } from '../core/errors.js';
-import { O_DIRECT } from '../kernel/fs/fs.js';
 import type { Kcx } from '../kernel/sched.js';
 import type { Params, Scenario } from './scenario.js';
-import { open, posix_fallocate } from './user/libc.js';
+import { MiB, openDirect, posix_fallocate } from './user/libc.js';
 import {
   io_uring_prep_write,
   io_uring_queue_init,
@@ -10,17 +9,13 @@ import {
   io_uring_wait_cqe,
 } from './user/liburing.js';
 
-const MiB = 1024 * 1024;
-const O_RDWR = 2;
-
 /**
  * Jens Axboe's reproducer from the thread (reference 9): one task, a ring with flags 0, an
  * O_DIRECT file prefilled to 128 MiB. Each loop submits a 4 KiB write at a rotating offset inside
  * the file (a pure overwrite), calls posix_fallocate(fd, 0, growing length), then waits for the CQE.
  */
 function* fallocDio(cx: Kcx, p: Params) {
-  const fd = yield* open(cx, '/mnt/xfs/file', O_RDWR | O_DIRECT);
-  if (fd < 0) throw new ModelAssertion(`open failed: ${fd}`);
+  const fd = yield* openDirect(cx);
   const ring = yield* io_uring_queue_init(cx, 8, 0);
   for (let i = 0; i < p['loops']!; i++) {
     io_uring_prep_write(ring, fd, 4096, (i * 4096 * 7) % (128 * MiB), i + 1);

@@ -1,16 +1,11 @@
 import { ModelAssertion } from '../core/errors.js';
-import { O_DIRECT } from '../kernel/fs/fs.js';
 import type { Kcx } from '../kernel/sched.js';
 import type { Params, Scenario } from './scenario.js';
-import { open, posix_fallocate, pwrite } from './user/libc.js';
-
-const MiB = 1024 * 1024;
-const O_RDWR = 2;
+import { MiB, openDirect, posix_fallocate, pwrite } from './user/libc.js';
 
 /** Reference S5: synchronous pwrite(O_DIRECT), then fallocate, no io_uring. */
 function* pwriteFalloc(cx: Kcx, p: Params) {
-  const fd = yield* open(cx, '/mnt/xfs/file', O_RDWR | O_DIRECT);
-  if (fd < 0) throw new ModelAssertion(`open failed: ${fd}`);
+  const fd = yield* openDirect(cx);
   for (let i = 0; i < p['loops']!; i++) {
     const n = yield* pwrite(cx, fd, 4096, i * 4096);
     if (n !== 4096) throw new ModelAssertion(`pwrite returned ${n}, expected 4096`);

@@ -1,8 +1,7 @@
 import { ModelAssertion } from '../core/errors.js';
-import { O_DIRECT } from '../kernel/fs/fs.js';
 import type { Kcx } from '../kernel/sched.js';
 import type { Params, Scenario } from './scenario.js';
-import { open, posix_fallocate } from './user/libc.js';
+import { MiB, openDirect, posix_fallocate } from './user/libc.js';
 import {
   io_uring_prep_write,
   io_uring_queue_init,
@@ -10,13 +9,9 @@ import {
   io_uring_wait_cqe,
 } from './user/liburing.js';
 
-const MiB = 1024 * 1024;
-const O_RDWR = 2;
-
 /** Reference S3: submit the write, wait for its CQE, and only then fallocate. */
 function* reapThenFalloc(cx: Kcx, p: Params) {
-  const fd = yield* open(cx, '/mnt/xfs/file', O_RDWR | O_DIRECT);
-  if (fd < 0) throw new ModelAssertion(`open failed: ${fd}`);
+  const fd = yield* openDirect(cx);
   const ring = yield* io_uring_queue_init(cx, 8, 0);
   for (let i = 0; i < p['loops']!; i++) {
     io_uring_prep_write(ring, fd, 4096, i * 4096, i + 1);

@@ -1,4 +1,6 @@
+import { ModelAssertion } from '../../core/errors.js';
 import type { Program } from '../../core/op.js';
+import { O_DIRECT } from '../../kernel/fs/fs.js';
 import { __x64_sys_fallocate, __x64_sys_open } from '../../kernel/fs/open.js';
 import { __x64_sys_pwrite64 } from '../../kernel/fs/read_write.js';
 import { syscall } from '../../kernel/kernel/entry.js';
@@ -28,4 +30,18 @@ export function fallocate(cx: Kcx, fd: number, mode: number, offset: number, len
 export function* posix_fallocate(cx: Kcx, fd: number, offset: number, len: number): Program<number> {
   const ret = yield* fallocate(cx, fd, 0, offset, len);
   return ret < 0 ? -ret : 0;
+}
+
+/** include/uapi/asm-generic/fcntl.h */
+export const O_RDWR = 2;
+/** One mebibyte. */
+export const MiB = 1024 * 1024;
+/** The scenarios' test file on the XFS mount, prefilled (see `MachineSetup.fileSize`). */
+export const TEST_FILE = '/mnt/xfs/file';
+
+/** open(TEST_FILE, O_RDWR | O_DIRECT), asserting success. */
+export function* openDirect(cx: Kcx): Program<number> {
+  const fd = yield* open(cx, TEST_FILE, O_RDWR | O_DIRECT);
+  if (fd < 0) throw new ModelAssertion(`open failed: ${fd}`);
+  return fd;
 }
