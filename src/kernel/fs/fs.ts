@@ -118,6 +118,8 @@ export class kiocb {
   /** For IOCB_DIO_CALLER_COMP: set by the bio end to the dio, run later by the issuer. */
   private: unknown = null;
   dio_complete: ((cx: Kcx, data: unknown) => Program<number>) | null = null;
+  /** The structure embedding this kiocb (the io_uring request), for container_of. */
+  container: unknown = null;
   /** The sb_writers read hold a write in flight carries (kiocb_start_write to kiocb_end_write). */
   writeHold: ReadHold | null = null;
 

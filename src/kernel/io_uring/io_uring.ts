@@ -160,7 +160,6 @@ export const io_submit_sqes = kfunc(
       const iocb = new kiocb(f, sqe.off, sqe.len, iocb_flags(f));
       iocb.ki_complete = io_complete_rw;
       const req = new io_kiocb(ctx, task, sqe, f, iocb);
-      reqOf.set(iocb, req);
       ctx.inflight++;
       submitted++;
       const ret = yield* io_write(cx, req, true);
@@ -178,9 +177,6 @@ export const io_submit_sqes = kfunc(
   },
 );
 
-/** The request a kiocb belongs to (container_of). */
-export const reqOf = new WeakMap<kiocb, io_kiocb>();
-
 /** io_uring/io_uring.c: io_uring_setup, creating the ring and the task's io_uring context. */
 export const __x64_sys_io_uring_setup = kfunc(
   'io_uring/io_uring.c',
@@ -196,24 +192,21 @@ export const __x64_sys_io_uring_setup = kfunc(
     if (flags & IORING_SETUP_TASKRUN_FLAG && !(flags & IORING_SETUP_COOP_TASKRUN)) return -EINVAL;
     const task = current(cx);
     const fd = nextFd(task);
-    ringOf.set(task, new io_ring_ctx(cx.world.oid(), fd, flags, task));
     task.io_uring ??= new io_uring_task(cx.world.oid(), task, tctx_task_work);
+    task.io_uring.ring = new io_ring_ctx(cx.world.oid(), fd, flags, task);
     return fd;
   },
 );
 
-/** Rings by owner task (the ring fd of each task; one ring per task in this model). */
-const ringOf = new WeakMap<task_struct, io_ring_ctx>();
-
 /** The ring a task set up with io_uring_setup. */
 export function ring(task: task_struct, fd: number): io_ring_ctx | null {
-  const ctx = ringOf.get(task);
+  const ctx = task.io_uring?.ring;
   return ctx && ctx.fd === fd ? ctx : null;
 }
 
 function nextFd(task: task_struct): number {
   let fd = 3;
-  while (task.files.has(fd) || ringOf.get(task)?.fd === fd) fd++;
+  while (task.files.has(fd) || task.io_uring?.ring?.fd === fd) fd++;
   return fd;
 }
 

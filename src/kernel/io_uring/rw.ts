@@ -3,13 +3,7 @@ import { EAGAIN, EIOCBQUEUED } from '../../sync/errno.js';
 import { kiocb_end_write, kiocb_start_write } from '../fs/freeze.js';
 import { IOCB_DIO_CALLER_COMP, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, type kiocb } from '../fs/fs.js';
 import type { Kcx } from '../sched.js';
-import {
-  __io_req_task_work_add,
-  IOU_ISSUE_SKIP_COMPLETE,
-  IOU_OK,
-  io_req_task_complete,
-  reqOf,
-} from './io_uring.js';
+import { __io_req_task_work_add, IOU_ISSUE_SKIP_COMPLETE, IOU_OK, io_req_task_complete } from './io_uring.js';
 import type { io_kiocb } from './types.js';
 
 /** io_uring/rw.c: io_req_io_end. For a write: kiocb_end_write (drops sb_writers) and fsnotify. */
@@ -42,7 +36,7 @@ export const io_req_rw_complete = kfunc(
 export const io_complete_rw = kfunc(
   'io_uring/rw.c',
   function* io_complete_rw(cx: Kcx, iocb: kiocb, res: number) {
-    const req = reqOf.get(iocb)!;
+    const req = iocb.container as io_kiocb;
     if (!iocb.dio_complete || !(iocb.ki_flags & IOCB_DIO_CALLER_COMP)) {
       req.res = res;
     } else {

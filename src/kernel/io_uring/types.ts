@@ -74,7 +74,9 @@ export class io_kiocb {
     readonly sqe: io_uring_sqe,
     readonly file: file,
     readonly rw: kiocb,
-  ) {}
+  ) {
+    rw.container = this;
+  }
 }
 
 /** io_uring/tctx.h: struct io_uring_task, the per-task list that task_work drains. */
@@ -82,6 +84,8 @@ export class io_uring_task implements SimObject {
   readonly name: string;
   /** tctx->task_list (an llist). */
   task_list: io_kiocb[] = [];
+  /** The ring this task set up (one per task in this model). */
+  ring: io_ring_ctx | null = null;
   readonly task_work: CallbackHead<Kcx>;
 
   constructor(
