@@ -3,8 +3,9 @@ import type { Actor } from './actor.js';
 /**
  * Sleep states of a blocked actor, named by the letter `ps` and the hung-task detector print:
  * D = TASK_UNINTERRUPTIBLE, S = TASK_INTERRUPTIBLE, K = TASK_KILLABLE (D | TASK_WAKEKILL).
+ * R = running: a retry loop that spins (see `WaitInfo.spin`).
  */
-export type SleepState = 'D' | 'S' | 'K';
+export type SleepState = 'D' | 'S' | 'K' | 'R';
 
 /** Someone who could let a waiter proceed, and how; feeds the plain-words wait-for explanation. */
 export interface Provider {
@@ -35,6 +36,12 @@ export interface WaitInfo {
   readonly wokenBy: string;
   /** A kernel thread waiting for work: not blocked, it just has nothing to do. */
   readonly idle?: boolean;
+  /**
+   * A retry loop (user space retrying -EAGAIN): the actor runs, but an attempt can only fail the
+   * same way until something it depends on changes, so the engine holds it until then. When no
+   * other actor can change that, the actor spins forever: a livelock, not a sleep.
+   */
+  readonly spin?: boolean;
   /** Frames the sleep adds above the caller in a call trace (`schedule`, `__schedule`). */
   readonly sleepFrames: readonly string[];
 }

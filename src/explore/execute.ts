@@ -14,6 +14,8 @@ export interface Model {
 export type Outcome =
   | { readonly kind: 'ok' }
   | { readonly kind: 'deadlock'; readonly blocked: readonly number[] }
+  /** Every actor that is not done waits, and those that run only spin in retry loops. */
+  | { readonly kind: 'livelock'; readonly blocked: readonly number[] }
   | { readonly kind: 'assertion'; readonly actor: number; readonly message: string }
   | { readonly kind: 'bound' }
   /** Abandoned by the strategy: every continuation was explored in an equivalent schedule. */
@@ -33,7 +35,7 @@ function where(actor: Actor): string {
 
 /**
  * Runs one execution: builds the world, then lets the strategy pick among the enabled choices
- * until no actor can step (ok or deadlock), model code fails an assertion, or `maxSteps` is hit.
+ * until no actor can step (ok, deadlock or livelock), model code fails an assertion, or `maxSteps` is hit.
  */
 export function execute(model: Model, strategy: Strategy, maxSteps: number, record = false): Execution {
   const world = new World({ record });
@@ -43,12 +45,15 @@ export function execute(model: Model, strategy: Strategy, maxSteps: number, reco
   for (;;) {
     const choices = world.choices();
     if (choices.length === 0) {
-      const blocked = world.blocked().map((a) => a.id);
-      return {
-        world,
-        schedule,
-        outcome: blocked.length > 0 ? { kind: 'deadlock', blocked } : { kind: 'ok' },
-      };
+      const stuck = world.blocked();
+      const blocked = stuck.map((a) => a.id);
+      const outcome: Outcome =
+        blocked.length === 0
+          ? { kind: 'ok' }
+          : stuck.every((a) => a.pending!.wait!.spin)
+            ? { kind: 'livelock', blocked }
+            : { kind: 'deadlock', blocked };
+      return { world, schedule, outcome };
     }
     if (schedule.length >= maxSteps) return { world, schedule, outcome: { kind: 'bound' } };
     const c = strategy.pick({

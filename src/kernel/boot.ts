@@ -6,6 +6,7 @@ import { ThreadInfo } from '../sync/thread-info.js';
 import { BlockDevice } from './block/blk-mq.js';
 import type { KernelConfig } from './config.js';
 import type { super_block } from './fs/fs.js';
+import { ext4_mount } from './fs/ext4/super.js';
 import { xfs_mount } from './fs/xfs/xfs_super.js';
 import { do_exit } from './kernel/entry.js';
 import { type Kcx, task_struct } from './sched.js';
@@ -17,9 +18,12 @@ export function kernelOf(world: World): Kernel | null {
   return world.slot(kernelSlot).k;
 }
 
+/** The filesystems the model can mount. */
+export type FsName = 'xfs' | 'ext4';
+
 /** What a scenario asks of the machine: the filesystem and the file it works on. */
 export interface MachineSetup {
-  readonly fs: 'xfs';
+  readonly fs: FsName;
   /** Size of the file the scenario opens, fully written (prefilled), in bytes. */
   readonly fileSize: number;
 }
@@ -42,7 +46,12 @@ export class Kernel {
   ) {
     world.slot(kernelSlot).k = this;
     this.bdev = new BlockDevice(this, 'nvme0n1');
-    this.sb = xfs_mount(this, this.bdev, setup.fileSize);
+    this.sb = (setup.fs === 'ext4' ? ext4_mount : xfs_mount)(this, this.bdev, setup.fileSize);
+  }
+
+  /** The path of the scenarios' test file on the mounted filesystem (`/mnt/xfs/file`). */
+  get testFile(): string {
+    return `/mnt/${this.sb.s_type.name}/file`;
   }
 
   /** The context for code running on `actor` as `current` (null for interrupt context). */

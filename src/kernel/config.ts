@@ -12,6 +12,18 @@ export interface KernelConfig {
    * commit 099ada2c8726; removed by 838b35bb6a89 before v6.6).
    */
   readonly io_uring_dio_caller_comp: boolean;
+  /**
+   * Jens Axboe's proposal of 2023-10-24 (reference 4, not merged): inode_dio_wait sleeps
+   * TASK_INTERRUPTIBLE and returns -ERESTARTSYS on a pending signal or TIF_NOTIFY_SIGNAL;
+   * xfs_file_fallocate and ext4_fallocate unwind to their unlock labels and the syscall restarts.
+   */
+  readonly inode_dio_wait_interruptible: boolean;
+  /**
+   * The hypothetical non-blocking fallocate of the thread (reference 9, Chinner's livelock
+   * worry): with direct I/O in flight, fallocate returns -EAGAIN instead of calling
+   * inode_dio_wait, and the caller retries.
+   */
+  readonly fallocate_nowait: boolean;
   /** The hung-task detector's timeout (kernel.hung_task_timeout_secs); a D-state task blocked for good is reported as blocked this long. */
   readonly hung_task_timeout_secs: number;
   /** CONFIG_LOCKDEP: the hung-task report ends with every task's held locks. */
@@ -32,6 +44,16 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     type: 'bool',
     doc: 'io_write sets IOCB_DIO_CALLER_COMP on O_DIRECT writes',
   },
+  {
+    key: 'inode_dio_wait_interruptible',
+    type: 'bool',
+    doc: 'inode_dio_wait sleeps interruptibly; fallocate returns -ERESTARTSYS and restarts',
+  },
+  {
+    key: 'fallocate_nowait',
+    type: 'bool',
+    doc: 'fallocate returns -EAGAIN instead of waiting for direct I/O; the caller retries',
+  },
   { key: 'hung_task_timeout_secs', type: 'int', doc: 'hung-task timeout printed in reports (seconds)' },
   { key: 'lockdep', type: 'bool', doc: 'list held locks after a hung-task report (CONFIG_LOCKDEP)' },
   { key: 'release', type: 'string', doc: 'kernel release string printed in reports' },
@@ -44,7 +66,12 @@ export interface Variant {
   readonly config: KernelConfig;
 }
 
-const base = { hung_task_timeout_secs: 120, lockdep: true } as const;
+const base = {
+  hung_task_timeout_secs: 120,
+  lockdep: true,
+  inode_dio_wait_interruptible: false,
+  fallocate_nowait: false,
+} as const;
 
 /** The kernel variants, in the order `lockstep list` prints them. */
 export const VARIANTS: readonly Variant[] = [
@@ -57,6 +84,21 @@ export const VARIANTS: readonly Variant[] = [
     name: 'v6.6',
     doc: 'the shipped fix (838b35bb6a89): io_uring no longer sets the flag; completion runs in a kworker',
     config: { ...base, release: '6.6.0', io_uring_dio_caller_comp: false },
+  },
+  {
+    name: 'dio-wait-interruptible',
+    doc: 'v6.6-rc7 plus the proposal from the thread: inode_dio_wait sleeps interruptibly, fallocate restarts',
+    config: {
+      ...base,
+      release: '6.6.0-rc7+',
+      io_uring_dio_caller_comp: true,
+      inode_dio_wait_interruptible: true,
+    },
+  },
+  {
+    name: 'fallocate-nowait',
+    doc: 'v6.6-rc7 plus a hypothetical fallocate that returns -EAGAIN while direct I/O is in flight',
+    config: { ...base, release: '6.6.0-rc7+', io_uring_dio_caller_comp: true, fallocate_nowait: true },
   },
 ];
 

@@ -1,4 +1,5 @@
 import type { Actor } from '../core/actor.js';
+import type { SimObject } from '../core/op.js';
 import type { LockCx } from '../sync/lock-class.js';
 import type { TaskWorkList, TaskWorkTarget } from '../sync/task-work.js';
 import type { ThreadInfo } from '../sync/thread-info.js';
@@ -14,6 +15,8 @@ export class task_struct implements TaskWorkTarget {
   io_uring: io_uring_task | null = null;
   /** True while the task executes in the kernel (a syscall, or the interrupt return path). */
   inKernel = false;
+  /** Left by a syscall that failed with -EAGAIN: what a retry needs to change first (see RetryHint). */
+  retry: RetryHint | null = null;
 
   constructor(
     readonly actor: Actor,
@@ -29,6 +32,19 @@ export class task_struct implements TaskWorkTarget {
   get pid(): number {
     return this.actor.pid;
   }
+}
+
+/**
+ * Why a -EAGAIN failure would repeat, left for user space's retry loop: a retry fails the same
+ * way until `cond` holds, so the loop is modelled as spinning until then (WaitInfo.spin).
+ */
+export interface RetryHint {
+  /** The syscall that failed. */
+  readonly what: string;
+  /** What `cond` reads; the first is named as the object the spinner waits on. */
+  readonly objects: readonly [SimObject, ...SimObject[]];
+  readonly until: string;
+  readonly cond: () => boolean;
 }
 
 /** The context every kernel model function receives: the actor, its task (null in hardirq), the kernel. */

@@ -7,6 +7,7 @@ const STATE_NAME: Record<SleepState, string> = {
   D: 'TASK_UNINTERRUPTIBLE',
   S: 'TASK_INTERRUPTIBLE',
   K: 'TASK_KILLABLE',
+  R: 'TASK_RUNNING, spinning',
 };
 
 /** Where an actor sleeps: the innermost model function. */

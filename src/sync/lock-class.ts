@@ -105,3 +105,16 @@ export function lock_release(cx: Cx, lock: Lockable): void {
     }
   }
 }
+
+/** lock_downgrade: the most recent hold of `lock` becomes a read hold, keeping its `at:` site. */
+export function lock_downgrade(cx: LockCx, lock: Lockable): void {
+  const held = cx.actor.held;
+  for (let i = held.length - 1; i >= 0; i--) {
+    const h = held[i]!;
+    if (h.lock === lock) {
+      held[i] = { ...h, read: true };
+      markUsage(cx.world, cx.actor, lock.lockClass, true);
+      return;
+    }
+  }
+}

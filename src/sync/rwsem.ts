@@ -1,7 +1,7 @@
 import type { Actor } from '../core/actor.js';
 import type { Cx } from '../core/frames.js';
 import { atomic, guarded, type Program, type Provider, run } from '../core/op.js';
-import { className, type LockClass, type LockCx, lock_acquire, lock_release } from './lock-class.js';
+import { className, type LockClass, type LockCx, lock_acquire, lock_downgrade, lock_release } from './lock-class.js';
 import { wokenBy } from './wait.js';
 
 /**
@@ -129,6 +129,18 @@ export function up_read(cx: LockCx, sem: RwSemaphore): Program<void> {
       if (i < 0) throw new Error(`up_read(${sem.name}) without a read hold`);
       sem.readers.splice(i, 1);
       lock_release(cx, sem);
+    }),
+  );
+}
+
+/** kernel/locking/rwsem.c: downgrade_write. The writer keeps the lock as a reader; waiting readers may enter. */
+export function downgrade_write(cx: LockCx, sem: RwSemaphore): Program<void> {
+  return run(
+    atomic(`downgrade_write(${sem.name})`, [sem], () => {
+      if (sem.writer !== cx.actor) throw new Error(`downgrade_write(${sem.name}) by a non-owner`);
+      sem.writer = null;
+      sem.readers.push(cx.actor);
+      lock_downgrade(cx, sem);
     }),
   );
 }

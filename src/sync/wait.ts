@@ -9,12 +9,13 @@ const SLEEP_FRAMES = ['schedule', '__schedule'] as const;
 export function wokenBy(state: SleepState): string {
   if (state === 'S') return 'a signal or TIF_NOTIFY_SIGNAL';
   if (state === 'K') return 'SIGKILL';
+  if (state === 'R') return 'nothing (it spins)';
   return 'nothing (uninterruptible)';
 }
 
 /** Whether a sleeper in `state` is woken by what is pending on its thread (signal_pending_state). */
 export function signal_pending_state(state: SleepState, ti: ThreadInfo | null): boolean {
-  if (ti === null || state === 'D') return false;
+  if (ti === null || state === 'D' || state === 'R') return false;
   return state === 'S' ? ti.signal_pending() : ti.fatal_signal_pending();
 }
 
@@ -75,5 +76,32 @@ export function wait_for_work<R>(
     { state: 'S', object, until, wokenBy: 'new work', idle: true, sleepFrames: SLEEP_FRAMES },
     ready,
     take,
+  );
+}
+
+/**
+ * A busy retry loop, reduced: the actor keeps running, but each attempt before `cond` holds
+ * would fail the same way, so the engine holds it until `cond` holds (WaitInfo.spin). If no other
+ * actor can ever make `cond` true, the actor spins forever: the engine reports a livelock.
+ */
+export function spin_until(
+  label: string,
+  objects: readonly [SimObject, ...SimObject[]],
+  until: string,
+  cond: () => boolean,
+): Op<void> {
+  return guarded(
+    label,
+    objects,
+    {
+      state: 'R',
+      object: objects[0],
+      until,
+      wokenBy: wokenBy('R'),
+      spin: true,
+      sleepFrames: [],
+    },
+    cond,
+    () => {},
   );
 }

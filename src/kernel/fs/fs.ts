@@ -19,6 +19,13 @@ export const IOCB_DIO_CALLER_COMP = 1 << 22;
 // include/uapi/asm-generic/fcntl.h
 export const O_DIRECT = 0o40000;
 
+// include/uapi/linux/falloc.h
+export const FALLOC_FL_KEEP_SIZE = 0x01;
+export const FALLOC_FL_PUNCH_HOLE = 0x02;
+export const FALLOC_FL_COLLAPSE_RANGE = 0x08;
+export const FALLOC_FL_ZERO_RANGE = 0x10;
+export const FALLOC_FL_INSERT_RANGE = 0x20;
+
 /** The lockdep classes a filesystem type registers (one key per type; see reference 10). */
 export interface FsClasses {
   readonly sb_writers: LockClass;
@@ -32,11 +39,22 @@ export interface file_operations {
   readonly fallocate: (cx: Kcx, file: file, mode: number, offset: number, len: number) => Program<number>;
 }
 
-/** include/linux/fs.h: struct file_system_type. */
+/** include/linux/fs.h: struct iattr, the size change truncate asks for. */
+export interface iattr {
+  readonly ia_size: number;
+}
+
+/** include/linux/fs.h: struct inode_operations, the methods the model calls. */
+export interface inode_operations {
+  readonly setattr: (cx: Kcx, ip: inode, attr: iattr) => Program<number>;
+}
+
+/** include/linux/fs.h: struct file_system_type, with the file and inode methods of its regular files. */
 export interface file_system_type {
   readonly name: string;
   readonly classes: FsClasses;
   readonly fops: file_operations;
+  readonly iops: inode_operations;
 }
 
 /** include/linux/fs.h: struct super_block, with freeze protection and the dio completion workqueue. */
@@ -94,12 +112,86 @@ export class inode implements SimObject {
     this.extents = i_size > 0 ? [{ start: 0, end: i_size, state: 'written' }] : [];
   }
 
-  /** The extent state at `pos` (what ->iomap_begin reports). */
-  extentAt(pos: number): ExtentState {
-    for (const e of this.extents) if (pos >= e.start && pos < e.end) return e.state;
-    return 'hole';
+  /**
+   * The state of [pos, pos+len): one state when a single kind of extent covers it all (what
+   * imap_spans_range / ext4_overwrite_io ask), otherwise 'mixed'.
+   */
+  rangeState(pos: number, len: number): ExtentState | 'mixed' {
+    const end = pos + len;
+    let state: ExtentState | null = null;
+    let at = pos;
+    for (const e of this.extents) {
+      if (e.end <= at || e.start >= end) continue;
+      if (e.start > at) return 'mixed'; // a hole before this extent
+      if (state !== null && state !== e.state) return 'mixed';
+      state = e.state;
+      at = e.end;
+      if (at >= end) return state;
+    }
+    if (state === null) return 'hole';
+    return 'mixed';
+  }
+
+  /** Sets [pos, pos+len) to `state` ('hole' removes the mapping), merging equal neighbours. */
+  setRange(pos: number, len: number, state: ExtentState): void {
+    const end = pos + len;
+    const out: Extent[] = [];
+    for (const e of this.extents) {
+      if (e.end <= pos || e.start >= end) {
+        out.push(e);
+        continue;
+      }
+      if (e.start < pos) out.push({ start: e.start, end: pos, state: e.state });
+      if (e.end > end) out.push({ start: end, end: e.end, state: e.state });
+    }
+    if (state !== 'hole') out.push({ start: pos, end, state });
+    out.sort((a, b) => a.start - b.start);
+    const merged: Extent[] = [];
+    for (const e of out) {
+      const last = merged[merged.length - 1];
+      if (last && last.end === e.start && last.state === e.state) {
+        merged[merged.length - 1] = { start: last.start, end: e.end, state: e.state };
+      } else {
+        merged.push(e);
+      }
+    }
+    this.extents = merged;
+  }
+
+  /** Converts the unwritten parts of [pos, pos+len) to written (end_io's unwritten conversion). */
+  convertUnwritten(pos: number, len: number): void {
+    const end = pos + len;
+    for (const e of [...this.extents]) {
+      if (e.state !== 'unwritten' || e.end <= pos || e.start >= end) continue;
+      const a = Math.max(e.start, pos);
+      this.setRange(a, Math.min(e.end, end) - a, 'written');
+    }
+  }
+
+  /** Shifts every extent at or after `from` by `delta` bytes (collapse and insert range). */
+  shift(from: number, delta: number): void {
+    this.extents = this.extents.map((e) =>
+      e.start >= from ? { start: e.start + delta, end: e.end + delta, state: e.state } : e,
+    );
+  }
+
+  /** Allocates the holes of [pos, pos+len), block by block, as unwritten extents (preallocation). */
+  preallocate(pos: number, len: number): void {
+    const start = Math.floor(pos / BLOCK_SIZE) * BLOCK_SIZE;
+    const end = Math.ceil((pos + len) / BLOCK_SIZE) * BLOCK_SIZE;
+    for (let b = start; b < end; b += BLOCK_SIZE) {
+      if (this.rangeState(b, BLOCK_SIZE) === 'hole') this.setRange(b, BLOCK_SIZE, 'unwritten');
+    }
+  }
+
+  /** Shows the extent map, `[0,4096) written, [4096,8192) unwritten`. */
+  extentMap(): string {
+    return this.extents.map((e) => `[${e.start},${e.end}) ${e.state}`).join(', ') || 'no extents';
   }
 }
+
+/** The filesystem block size of every mount in the model. */
+export const BLOCK_SIZE = 4096;
 
 /** include/linux/fs.h: struct file. */
 export class file {

@@ -1,8 +1,18 @@
 import { kfunc } from '../../core/frames.js';
 import { atomic, type Program, run } from '../../core/op.js';
 import { atomic_dec_and_test, atomic_inc, type Obligation } from '../../sync/atomic-counter.js';
+import { EAGAIN } from '../../sync/errno.js';
+import {
+  down_read,
+  down_read_trylock,
+  down_write,
+  down_write_trylock,
+  up_read,
+  up_write,
+} from '../../sync/rwsem.js';
+import { task_work_pending } from '../../sync/task-work.js';
 import { wait_event } from '../../sync/wait.js';
-import type { Kcx } from '../sched.js';
+import { current, type Kcx } from '../sched.js';
 import type { inode } from './fs.js';
 
 /** include/linux/fs.h: inode_dio_begin. Raises i_dio_count; `dio` is what will lower it. */
@@ -23,26 +33,28 @@ export const inode_dio_end = kfunc(
   },
 );
 
-/** fs/inode.c: __inode_dio_wait. Sleeps TASK_UNINTERRUPTIBLE until i_dio_count is zero. */
-export const __inode_dio_wait = kfunc('fs/inode.c', function* __inode_dio_wait(cx: Kcx, inode: inode) {
+/**
+ * fs/inode.c: __inode_dio_wait. Sleeps TASK_UNINTERRUPTIBLE until i_dio_count is zero. With
+ * `inode_dio_wait_interruptible` (Jens Axboe's proposal) it sleeps TASK_INTERRUPTIBLE and
+ * returns -ERESTARTSYS when signal_pending(), which TIF_NOTIFY_SIGNAL alone makes true.
+ */
+export const __inode_dio_wait = kfunc(
+  'fs/inode.c',
+  function* __inode_dio_wait(cx: Kcx, inode: inode, interruptible: boolean) {
   const counter = inode.i_dio_count;
-  yield wait_event(cx, {
+  return (yield wait_event(cx, {
     object: counter,
     until: 'i_dio_count == 0',
     cond: () => counter.value === 0,
-    state: 'D',
+    state: interruptible ? 'S' : 'D',
     ti: cx.current?.ti ?? null,
     label: '__inode_dio_wait: wait for i_dio_count == 0',
-  });
+  })) as number;
 });
 
-/**
- * fs/inode.c: inode_dio_wait. Returns at once when no direct I/O is in flight; otherwise sleeps
- * uninterruptibly, blind to signals and TIF_NOTIFY_SIGNAL. The caller holds i_rwsem so no new
- * direct I/O can start.
- */
-export const inode_dio_wait = kfunc('fs/inode.c', function* inode_dio_wait(cx: Kcx, inode: inode) {
-  const n = yield* run(
+/** inode_dio_wait's atomic_read of the counter. */
+function read_dio_count(inode: inode): Program<number> {
+  return run(
     atomic(
       'inode_dio_wait: atomic_read(&inode->i_dio_count)',
       [inode.i_dio_count],
@@ -50,5 +62,98 @@ export const inode_dio_wait = kfunc('fs/inode.c', function* inode_dio_wait(cx: K
       () => `i_dio_count = ${inode.i_dio_count.value}`,
     ),
   );
-  if (n !== 0) yield* __inode_dio_wait(cx, inode);
-});
+}
+
+/**
+ * fs/inode.c: inode_dio_wait. Returns 0 at once when no direct I/O is in flight; otherwise
+ * sleeps until none is, uninterruptibly in v6.6, blind to signals and TIF_NOTIFY_SIGNAL. The
+ * caller holds i_rwsem so no new direct I/O can start.
+ *
+ * In the dio-wait-interruptible variant the sleep is interruptible and returns -ERESTARTSYS for
+ * callers that can unwind (`unwinds`: fallocate and truncate, which the proposal converted);
+ * the write paths' drains keep the uninterruptible sleep.
+ */
+export const inode_dio_wait = kfunc(
+  'fs/inode.c',
+  function* inode_dio_wait(cx: Kcx, inode: inode, unwinds: boolean) {
+    const n = yield* read_dio_count(inode);
+    if (n === 0) return 0;
+    return yield* __inode_dio_wait(cx, inode, unwinds && cx.k.config.inode_dio_wait_interruptible);
+  },
+);
+
+/**
+ * The drain before fallocate or truncate changes the extent map: inode_dio_wait, interruptible
+ * in the dio-wait-interruptible variant, or (fallocate only) the -EAGAIN form of the
+ * fallocate-nowait variant. Inline in the caller, so traces show the caller's frame.
+ */
+export function dio_drain(cx: Kcx, inode: inode, caller: 'fallocate' | 'truncate'): Program<number> {
+  if (caller === 'fallocate' && cx.k.config.fallocate_nowait) return inode_dio_wait_nowait(cx, inode);
+  return inode_dio_wait(cx, inode, true);
+}
+
+/**
+ * The fallocate-nowait variant's drain (hypothetical, reference 9): instead of sleeping, fail
+ * with -EAGAIN while direct I/O is in flight. The caller's retry can succeed only once the count
+ * drops or the task has task_work to run on its way out (which may drop it), so that is the
+ * retry hint left for user space.
+ */
+export const inode_dio_wait_nowait = kfunc(
+  'fs/inode.c',
+  function* inode_dio_wait_nowait(cx: Kcx, inode: inode) {
+    const n = yield* read_dio_count(inode);
+    if (n === 0) return 0;
+    const task = current(cx);
+    const counter = inode.i_dio_count;
+    task.retry = {
+      what: 'fallocate',
+      objects: [counter, task.task_works],
+      until: 'i_dio_count == 0, or task_work to run on the way out',
+      cond: () => counter.value === 0 || task_work_pending(task),
+    };
+    return -EAGAIN;
+  },
+);
+
+// include/linux/fs.h: the i_rwsem and invalidate_lock wrappers. Inline in the kernel, so they push
+// no frames: lockdep reports the lock `at:` their caller.
+
+/** include/linux/fs.h: inode_lock. */
+export function inode_lock(cx: Kcx, ip: inode): Program<void> {
+  return down_write(cx, ip.i_rwsem);
+}
+
+/** include/linux/fs.h: inode_unlock. */
+export function inode_unlock(cx: Kcx, ip: inode): Program<void> {
+  return up_write(cx, ip.i_rwsem);
+}
+
+/** include/linux/fs.h: inode_lock_shared. */
+export function inode_lock_shared(cx: Kcx, ip: inode): Program<void> {
+  return down_read(cx, ip.i_rwsem);
+}
+
+/** include/linux/fs.h: inode_unlock_shared. */
+export function inode_unlock_shared(cx: Kcx, ip: inode): Program<void> {
+  return up_read(cx, ip.i_rwsem);
+}
+
+/** include/linux/fs.h: inode_trylock. */
+export function inode_trylock(cx: Kcx, ip: inode): Program<boolean> {
+  return down_write_trylock(cx, ip.i_rwsem);
+}
+
+/** include/linux/fs.h: inode_trylock_shared. */
+export function inode_trylock_shared(cx: Kcx, ip: inode): Program<boolean> {
+  return down_read_trylock(cx, ip.i_rwsem);
+}
+
+/** include/linux/fs.h: filemap_invalidate_lock. */
+export function filemap_invalidate_lock(cx: Kcx, ip: inode): Program<void> {
+  return down_write(cx, ip.invalidate_lock);
+}
+
+/** include/linux/fs.h: filemap_invalidate_unlock. */
+export function filemap_invalidate_unlock(cx: Kcx, ip: inode): Program<void> {
+  return up_write(cx, ip.invalidate_lock);
+}

@@ -95,6 +95,7 @@ export function* syscall(cx: Kcx, call: string, body: () => Program<number>): Pr
     );
     if (kicked) yield* inFrame(cx, SYSVEC, irqentry_exit_to_user_mode(cx));
     task.inKernel = true;
+    task.retry = null;
     cx.actor.frames.push(ENTRY_SYSCALL, DO_SYSCALL_64);
     const ret = yield* body();
     const restart = yield* exit_to_user_mode_loop(cx, ret);

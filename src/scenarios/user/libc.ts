@@ -1,10 +1,12 @@
 import { ModelAssertion } from '../../core/errors.js';
 import type { Program } from '../../core/op.js';
 import { O_DIRECT } from '../../kernel/fs/fs.js';
-import { __x64_sys_fallocate, __x64_sys_open } from '../../kernel/fs/open.js';
+import { __x64_sys_fallocate, __x64_sys_ftruncate, __x64_sys_open } from '../../kernel/fs/open.js';
 import { __x64_sys_pwrite64 } from '../../kernel/fs/read_write.js';
 import { syscall } from '../../kernel/kernel/entry.js';
-import type { Kcx } from '../../kernel/sched.js';
+import { current, type Kcx } from '../../kernel/sched.js';
+import { EAGAIN } from '../../sync/errno.js';
+import { spin_until } from '../../sync/wait.js';
 
 // The user-space side of scenarios: libc wrappers that enter the kernel through `syscall`, which
 // models entry, exit to user mode (task_work, signals) and restart.
@@ -26,6 +28,28 @@ export function fallocate(cx: Kcx, fd: number, mode: number, offset: number, len
   );
 }
 
+/**
+ * A user-space loop that retries a syscall while it fails with -EAGAIN. Between attempts the
+ * task spins (it never sleeps); an attempt is retried once the kernel's retry hint says it could
+ * go differently, which models every identical failed attempt in between.
+ */
+export function* retry_eagain(cx: Kcx, attempt: () => Program<number>): Program<number> {
+  for (;;) {
+    const ret = yield* attempt();
+    if (ret !== -EAGAIN) return ret;
+    const task = current(cx);
+    const hint = task.retry;
+    task.retry = null;
+    if (!hint) throw new Error('a syscall failed with -EAGAIN without leaving a retry hint');
+    yield spin_until(`retry ${hint.what} after -EAGAIN (user space)`, hint.objects, hint.until, hint.cond);
+  }
+}
+
+/** ftruncate(2). */
+export function ftruncate(cx: Kcx, fd: number, length: number): Program<number> {
+  return syscall(cx, `ftruncate(${fd}, ${length})`, () => __x64_sys_ftruncate(cx, fd, length));
+}
+
 /** glibc posix_fallocate: fallocate(fd, 0, offset, len), returning 0 or a positive errno. */
 export function* posix_fallocate(cx: Kcx, fd: number, offset: number, len: number): Program<number> {
   const ret = yield* fallocate(cx, fd, 0, offset, len);
@@ -36,12 +60,9 @@ export function* posix_fallocate(cx: Kcx, fd: number, offset: number, len: numbe
 export const O_RDWR = 2;
 /** One mebibyte. */
 export const MiB = 1024 * 1024;
-/** The scenarios' test file on the XFS mount, prefilled (see `MachineSetup.fileSize`). */
-export const TEST_FILE = '/mnt/xfs/file';
-
-/** open(TEST_FILE, O_RDWR | O_DIRECT), asserting success. */
+/** open(<the test file>, O_RDWR | O_DIRECT), asserting success. The file is prefilled (`MachineSetup.fileSize`). */
 export function* openDirect(cx: Kcx): Program<number> {
-  const fd = yield* open(cx, TEST_FILE, O_RDWR | O_DIRECT);
+  const fd = yield* open(cx, cx.k.testFile, O_RDWR | O_DIRECT);
   if (fd < 0) throw new ModelAssertion(`open failed: ${fd}`);
   return fd;
 }

@@ -1,5 +1,4 @@
 import type { Actor } from '../../../core/actor.js';
-import { LockstepError } from '../../../core/errors.js';
 import { kfunc } from '../../../core/frames.js';
 import { atomic, type Program, type Provider, run, type SimObject } from '../../../core/op.js';
 import { Obligation } from '../../../sync/atomic-counter.js';
@@ -8,15 +7,42 @@ import { wait_event } from '../../../sync/wait.js';
 import { queue_work, type WorkStruct } from '../../../sync/workqueue.js';
 import { bio, submit_bio } from '../../block/blk-mq.js';
 import type { Kcx } from '../../sched.js';
-import { IOCB_DIO_CALLER_COMP, IOCB_NOWAIT, is_sync_kiocb, type kiocb } from '../fs.js';
+import { IOCB_DIO_CALLER_COMP, IOCB_NOWAIT, type inode, is_sync_kiocb, type kiocb } from '../fs.js';
 import { inode_dio_begin, inode_dio_end } from '../inode.js';
 
-// fs/iomap/direct-io.c: dio flags.
-export const IOMAP_DIO_WRITE = 1 << 0;
-export const IOMAP_DIO_CALLER_COMP = 1 << 1;
-export const IOMAP_DIO_UNWRITTEN = 1 << 2;
-/** include/linux/iomap.h: dio_flags argument of iomap_dio_rw. */
+// fs/iomap/direct-io.c: dio->flags.
+export const IOMAP_DIO_CALLER_COMP = 1 << 26;
+export const IOMAP_DIO_WRITE = 1 << 30;
+// fs/iomap/direct-io.c: private dio->flags (IOMAP_DIO_UNWRITTEN shares iomap.h's end_io flag).
+export const IOMAP_DIO_UNWRITTEN = 1 << 0;
+// include/linux/iomap.h: dio_flags argument of iomap_dio_rw.
 export const IOMAP_DIO_FORCE_WAIT = 1 << 0;
+export const IOMAP_DIO_OVERWRITE_ONLY = 1 << 1;
+// include/linux/iomap.h: iomap_iter flags passed to ->iomap_begin.
+export const IOMAP_WRITE = 1 << 0;
+export const IOMAP_DIRECT = 1 << 4;
+export const IOMAP_NOWAIT = 1 << 5;
+export const IOMAP_OVERWRITE_ONLY = 1 << 6;
+
+/**
+ * include/linux/iomap.h: struct iomap, reduced to what the dio path reads: the mapping type
+ * (IOMAP_HOLE, IOMAP_MAPPED, IOMAP_UNWRITTEN) and IOMAP_F_NEW (blocks allocated by this call).
+ */
+export interface iomap {
+  readonly type: 'hole' | 'mapped' | 'unwritten';
+  readonly new: boolean;
+}
+
+/** include/linux/iomap.h: struct iomap_ops; ->iomap_begin returns the mapping or a negative errno. */
+export interface iomap_ops {
+  readonly iomap_begin: (
+    cx: Kcx,
+    ip: inode,
+    pos: number,
+    len: number,
+    flags: number,
+  ) => Program<iomap | number>;
+}
 
 /** fs/iomap/direct-io.c: struct iomap_dio. */
 export class iomap_dio implements SimObject {
@@ -29,6 +55,8 @@ export class iomap_dio implements SimObject {
   /** dio->submit.waiter: the task sleeping in a synchronous dio, until the last bio ends. */
   waiting = false;
   size = 0;
+  /** dio->error: set when mapping failed; no bio was submitted. */
+  error = 0;
   /** The inode_dio_end this dio owes since inode_dio_begin. */
   readonly owes: Obligation;
   /** Who completes the bio this dio waits for (for the explanation). */
@@ -69,9 +97,10 @@ export const iomap_dio_complete = kfunc(
   'fs/iomap/direct-io.c',
   function* iomap_dio_complete(cx: Kcx, dio: iomap_dio) {
     const iocb = dio.iocb;
-    let ret = dio.size;
-    // dops->end_io: xfs_dio_write_end_io (COW end, unwritten conversion, size update).
-    if (dio.dops.end_io) ret = yield* dio.dops.end_io(cx, iocb, dio.size, 0, dio.flags);
+    let ret = dio.error;
+    // dops->end_io: xfs_dio_write_end_io / ext4_dio_write_end_io (unwritten conversion, size update).
+    if (dio.dops.end_io) ret = yield* dio.dops.end_io(cx, iocb, dio.size, ret, dio.flags);
+    if (ret === 0) ret = dio.size;
     yield* inode_dio_end(cx, iocb.ki_filp.f_inode, dio.owes);
     if (ret > 0) iocb.ki_pos += ret;
     return ret;
@@ -146,43 +175,28 @@ export const iomap_dio_bio_end_io = kfunc(
 export type DioResult = iomap_dio | number;
 
 /**
- * fs/iomap/direct-io.c: __iomap_dio_rw, for writes over a single mapping. Raises i_dio_count
- * (inode_dio_begin), submits the bio, and drops the submission reference. An async kiocb then
- * returns -EIOCBQUEUED; a synchronous one (or IOMAP_DIO_FORCE_WAIT) sleeps in D state until the
- * bio ends and returns the dio for the caller to complete.
+ * fs/iomap/direct-io.c: iomap_dio_bio_iter, for the one mapping a write covers. Writes that need
+ * zeroing (unwritten or newly allocated blocks) or that start at or past EOF cannot complete in
+ * the caller: only pure overwrites keep IOMAP_DIO_CALLER_COMP. The sub-block zeroing bios of an
+ * unaligned write into new blocks are folded into the write's own bio.
  */
-export const __iomap_dio_rw = kfunc(
+export const iomap_dio_bio_iter = kfunc(
   'fs/iomap/direct-io.c',
-  function* __iomap_dio_rw(cx: Kcx, iocb: kiocb, dops: iomap_dio_ops, dio_flags: number): Program<DioResult> {
+  function* iomap_dio_bio_iter(cx: Kcx, dio: iomap_dio, map: iomap) {
+    const iocb = dio.iocb;
     const inode = iocb.ki_filp.f_inode;
-    const wait_for_completion = is_sync_kiocb(iocb) || (dio_flags & IOMAP_DIO_FORCE_WAIT) !== 0;
-    const dio = new iomap_dio(cx, iocb, dops);
-    dio.flags |= IOMAP_DIO_WRITE;
-    // For AIO writes we can complete in the caller if flagged.
-    if (iocb.ki_flags & IOCB_DIO_CALLER_COMP) dio.flags |= IOMAP_DIO_CALLER_COMP;
-
-    yield* inode_dio_begin(cx, inode, dio.owes);
-
-    // iomap_iter -> ->iomap_begin -> iomap_dio_bio_iter, for the single extent the write covers.
-    const state = yield* run(
-      atomic(`iomap_iter: ->iomap_begin(${iocb.ki_pos}, ${iocb.count})`, [inode], () =>
-        inode.extentAt(iocb.ki_pos),
-      ),
-    );
-    if (state !== 'written') {
-      if (iocb.ki_flags & IOCB_NOWAIT) return -EAGAIN;
-      throw new LockstepError(
-        'E_MODEL_UNSUPPORTED',
-        `direct write into a ${state} extent is not modelled yet`,
-        'write over written extents inside i_size (pure overwrites)',
-      );
+    let need_zeroout = false;
+    if (map.type === 'unwritten') {
+      dio.flags |= IOMAP_DIO_UNWRITTEN;
+      need_zeroout = true;
     }
-    // iomap_dio_bio_iter: only pure overwrites inside i_size may complete in the caller.
-    if (iocb.ki_pos >= inode.i_size) dio.flags &= ~IOMAP_DIO_CALLER_COMP;
+    if (map.new) need_zeroout = true;
+    // We can only do deferred completion for pure overwrites that don't require additional IO
+    // at completion.
+    const size = yield* run(atomic('iomap_dio_bio_iter: i_size_read', [inode], () => inode.i_size));
+    if (need_zeroout || iocb.ki_pos >= size) dio.flags &= ~IOMAP_DIO_CALLER_COMP;
     dio.ref++; // iomap_dio_submit_bio: atomic_inc(&dio->ref) before the bio is visible
     dio.size = iocb.count;
-    dio.wait_for_completion = wait_for_completion;
-    dio.waiting = wait_for_completion;
     const bdev = inode.i_sb.s_bdev;
     dio.completer = { actor: bdev.irq, how: `complete the bio on ${bdev.name}` };
     yield* submit_bio(
@@ -190,6 +204,47 @@ export const __iomap_dio_rw = kfunc(
       new bio(`${iocb.count}-byte write at ${iocb.ki_pos}`, iomap_dio_bio_end_io, dio, dio.owes),
       bdev,
     );
+  },
+);
+
+/**
+ * fs/iomap/direct-io.c: __iomap_dio_rw, for writes over a single mapping. Raises i_dio_count
+ * (inode_dio_begin), maps the range with the filesystem's ->iomap_begin, submits the bio, and
+ * drops the submission reference. An async kiocb then returns -EIOCBQUEUED; a synchronous one
+ * (or IOMAP_DIO_FORCE_WAIT) sleeps in D state until the bio ends and returns the dio for the
+ * caller to complete. A mapping error also returns the dio: iomap_dio_complete lowers the count.
+ */
+export const __iomap_dio_rw = kfunc(
+  'fs/iomap/direct-io.c',
+  function* __iomap_dio_rw(
+    cx: Kcx,
+    iocb: kiocb,
+    ops: iomap_ops,
+    dops: iomap_dio_ops,
+    dio_flags: number,
+  ): Program<DioResult> {
+    const inode = iocb.ki_filp.f_inode;
+    const wait_for_completion = is_sync_kiocb(iocb) || (dio_flags & IOMAP_DIO_FORCE_WAIT) !== 0;
+    const dio = new iomap_dio(cx, iocb, dops);
+    let flags = IOMAP_WRITE | IOMAP_DIRECT;
+    if (iocb.ki_flags & IOCB_NOWAIT) flags |= IOMAP_NOWAIT;
+    dio.flags |= IOMAP_DIO_WRITE;
+    // For AIO writes we can complete in the caller if flagged.
+    if (iocb.ki_flags & IOCB_DIO_CALLER_COMP) dio.flags |= IOMAP_DIO_CALLER_COMP;
+    if (dio_flags & IOMAP_DIO_OVERWRITE_ONLY) {
+      const size = yield* run(atomic('__iomap_dio_rw: i_size_read', [inode], () => inode.i_size));
+      if (iocb.ki_pos >= size || iocb.ki_pos + iocb.count > size) return -EAGAIN;
+      flags |= IOMAP_OVERWRITE_ONLY;
+    }
+
+    yield* inode_dio_begin(cx, inode, dio.owes);
+
+    // iomap_iter -> ->iomap_begin, for the single mapping the write covers.
+    const map = yield* ops.iomap_begin(cx, inode, iocb.ki_pos, iocb.count, flags);
+    if (typeof map === 'number') dio.error = map;
+    else yield* iomap_dio_bio_iter(cx, dio, map);
+    dio.wait_for_completion = wait_for_completion;
+    dio.waiting = wait_for_completion;
 
     const last = yield* run(
       atomic(
@@ -218,8 +273,14 @@ export const __iomap_dio_rw = kfunc(
 /** fs/iomap/direct-io.c: iomap_dio_rw. Completes in the caller when __iomap_dio_rw returns the dio. */
 export const iomap_dio_rw = kfunc(
   'fs/iomap/direct-io.c',
-  function* iomap_dio_rw(cx: Kcx, iocb: kiocb, dops: iomap_dio_ops, dio_flags: number): Program<number> {
-    const r = yield* __iomap_dio_rw(cx, iocb, dops, dio_flags);
+  function* iomap_dio_rw(
+    cx: Kcx,
+    iocb: kiocb,
+    ops: iomap_ops,
+    dops: iomap_dio_ops,
+    dio_flags: number,
+  ): Program<number> {
+    const r = yield* __iomap_dio_rw(cx, iocb, ops, dops, dio_flags);
     if (typeof r === 'number') return r;
     return yield* iomap_dio_complete(cx, r);
   },

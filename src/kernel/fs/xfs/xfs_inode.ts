@@ -3,6 +3,7 @@ import { EAGAIN } from '../../../sync/errno.js';
 import {
   down_read,
   down_read_trylock,
+  downgrade_write,
   down_write,
   down_write_trylock,
   up_read,
@@ -60,6 +61,15 @@ export const xfs_iunlock = kfunc(
     else if (lock_flags & XFS_MMAPLOCK_SHARED) yield* up_read(cx, ip.invalidate_lock);
     if (lock_flags & XFS_IOLOCK_EXCL) yield* up_write(cx, ip.i_rwsem);
     else if (lock_flags & XFS_IOLOCK_SHARED) yield* up_read(cx, ip.i_rwsem);
+  },
+);
+
+/** fs/xfs/xfs_inode.c: xfs_ilock_demote. Turns an exclusive IOLOCK into a shared one (downgrade_write). */
+export const xfs_ilock_demote = kfunc(
+  'fs/xfs/xfs_inode.c',
+  function* xfs_ilock_demote(cx: Kcx, ip: inode, lock_flags: number) {
+    if (lock_flags & XFS_MMAPLOCK_EXCL) yield* downgrade_write(cx, ip.invalidate_lock);
+    if (lock_flags & XFS_IOLOCK_EXCL) yield* downgrade_write(cx, ip.i_rwsem);
   },
 );
 

@@ -4,6 +4,7 @@ import type { BlockDevice } from '../../block/blk-mq.js';
 import type { Kernel } from '../../boot.js';
 import { type file_system_type, inode, super_block } from '../fs.js';
 import { xfs_file_operations } from './xfs_file.js';
+import { xfs_inode_operations } from './xfs_iops.js';
 
 /**
  * XFS's lockdep classes, with the `#N` versions of Jens Axboe's v6.6-rc7 lockdep report
@@ -17,6 +18,7 @@ export const xfs_fs_type: file_system_type = {
     invalidate_lock: lockClass('mapping.invalidate_lock', 3),
   },
   fops: xfs_file_operations,
+  iops: xfs_inode_operations,
 };
 
 /** fs/xfs/xfs_super.c: mount, with one regular file of `fileSize` bytes, fully written. */
