@@ -7,6 +7,7 @@ import { CONFIG_KEYS, formatValue, VARIANTS } from '../kernel/config.js';
 import { checkDocument, problemJson } from '../report/json.js';
 import { checkText, problemReport } from '../report/text.js';
 import { SCENARIOS, scenario } from '../scenarios/index.js';
+import { paramRange } from '../scenarios/scenario.js';
 import { formatError } from './errors.js';
 import { collect, parseCount, parsePairs } from './parse.js';
 
@@ -30,7 +31,7 @@ function listText(): string {
     lines.push(`  ${s.name.padEnd(18)} ${s.summary}`, `  ${''.padEnd(18)} expected: ${expect}`);
     for (const p of s.params) {
       lines.push(
-        `  ${''.padEnd(18)} --param ${p.name}=N  ${p.doc} (${p.min}..${p.max}, default ${p.default})`,
+        `  ${''.padEnd(18)} --param ${p.name}=${'values' in p ? 'NAME' : 'N'}  ${p.doc} (${paramRange(p)}, default ${p.default})`,
       );
     }
   }

@@ -38,6 +38,7 @@ export class Kernel {
   /** Every task_struct, by actor id. */
   readonly tasks = new Map<number, task_struct>();
   private nextKthreadPid = 40;
+  private nextUserPid = 600;
 
   constructor(
     readonly world: World,
@@ -68,6 +69,11 @@ export class Kernel {
       new ThreadInfo(this.world.oid(), actor.comm),
       new TaskWorkList(this.world.oid(), actor),
     );
+  }
+
+  /** A pid for a thread a user task creates at run time (an io-wq worker). */
+  userPid(): number {
+    return this.nextUserPid++;
   }
 
   /** A kernel thread's pid. */

@@ -6,11 +6,14 @@ import { task_work_add, task_work_pending, task_work_run } from '../../sync/task
 import { wait_event } from '../../sync/wait.js';
 import { iocb_flags, kiocb } from '../fs/fs.js';
 import { current, type Kcx, type task_struct } from '../sched.js';
+import { io_wq, io_wq_enqueue } from './io-wq.js';
 import { io_complete_rw, io_write } from './rw.js';
 import {
   IORING_ENTER_GETEVENTS,
   IORING_OP_WRITE,
   IORING_SETUP_COOP_TASKRUN,
+  IORING_SETUP_DEFER_TASKRUN,
+  IORING_SETUP_SINGLE_ISSUER,
   IORING_SETUP_TASKRUN_FLAG,
   io_kiocb,
   io_ring_ctx,
@@ -23,7 +26,15 @@ export const IOU_OK = 0;
 export const IOU_ISSUE_SKIP_COMPLETE = -529;
 
 /** The setup flags this model implements. */
-const SUPPORTED_SETUP = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+const SUPPORTED_SETUP =
+  IORING_SETUP_COOP_TASKRUN |
+  IORING_SETUP_TASKRUN_FLAG |
+  IORING_SETUP_SINGLE_ISSUER |
+  IORING_SETUP_DEFER_TASKRUN;
+
+/** __io_req_task_work_add flags: IOU_F_TWQ_LAZY_WAKE, wake a DEFER_TASKRUN waiter only once it has enough items. */
+export const IOU_F_TWQ_LAZY_WAKE = 1;
+const INT_MAX = 0x7fffffff;
 
 /**
  * io_uring/io_uring.c: io_req_task_complete (with the deferred flush folded in): posts the
@@ -64,14 +75,14 @@ export const tctx_task_work = kfunc('io_uring/io_uring.c', function* tctx_task_w
 });
 
 /**
- * io_uring/io_uring.c: io_req_normal_work_add (via __io_req_task_work_add) for rings without
- * DEFER_TASKRUN: add the request to the submitter's tctx list and, if the list was empty,
- * task_work_add(req->task, &tctx->task_work, ctx->notify_method). The task that submitted the
- * request runs it, never the context that completed the I/O.
+ * io_uring/io_uring.c: io_req_normal_work_add, for rings without DEFER_TASKRUN: add the request
+ * to the submitter's tctx list and, if the list was empty, task_work_add(req->task,
+ * &tctx->task_work, ctx->notify_method). The task that submitted the request runs it, never the
+ * context that completed the I/O.
  */
-export const __io_req_task_work_add = kfunc(
+export const io_req_normal_work_add = kfunc(
   'io_uring/io_uring.c',
-  function* __io_req_task_work_add(_cx: Kcx, req: io_kiocb) {
+  function* io_req_normal_work_add(_cx: Kcx, req: io_kiocb) {
     const tctx = req.task.io_uring!;
     const task = req.task;
     const first = yield* run(
@@ -96,6 +107,75 @@ export const __io_req_task_work_add = kfunc(
   },
 );
 
+/**
+ * io_uring/io_uring.c: io_req_local_work_add, for DEFER_TASKRUN rings: push the request on
+ * ctx->work_llist. No task_work, no TIF_NOTIFY_SIGNAL: only the submitter running
+ * io_uring_enter(GETEVENTS) runs it. If the submitter sleeps in io_cqring_wait for cq_wait_nr
+ * CQEs, wake it (wake_up_state TASK_INTERRUPTIBLE) once this push brings the count of queued
+ * items to that number; a lazy push (IOU_F_TWQ_LAZY_WAKE) below it wakes nobody.
+ */
+export const io_req_local_work_add = kfunc(
+  'io_uring/io_uring.c',
+  function* io_req_local_work_add(_cx: Kcx, req: io_kiocb, flags: number) {
+    const ctx = req.ctx;
+    const task = ctx.submitter_task;
+    yield* run(
+      atomic(
+        `io_req_local_work_add: llist_add to ${ctx.name} work_llist`,
+        [ctx],
+        () => {
+          const prev = ctx.work_llist[ctx.work_llist.length - 1]?.nr_tw ?? 0;
+          req.nr_tw = flags & IOU_F_TWQ_LAZY_WAKE ? prev + 1 : INT_MAX;
+          ctx.work_llist.push(req);
+          req.owes?.at(
+            task.actor,
+            `is queued as io_req_rw_complete on the local work list of ${ctx.name} (DEFER_TASKRUN); only ${task.actor.label} runs it, in io_uring_enter with IORING_ENTER_GETEVENTS`,
+          );
+          const nr_wait = ctx.cq_wait_nr;
+          // No one is waiting, not enough items, or the previous add has already woken it up.
+          if (!nr_wait || nr_wait > req.nr_tw || prev >= nr_wait) return;
+          ctx.local_wake = true;
+        },
+        () =>
+          ctx.cq_wait_nr === 0
+            ? `${ctx.work_llist.length} item(s) queued; nobody waits`
+            : ctx.local_wake
+              ? `wake_up_state(${task.actor.label}, TASK_INTERRUPTIBLE)`
+              : `${ctx.work_llist.length} item(s) queued, the waiter wants ${ctx.cq_wait_nr}: no wake-up (lazy)`,
+      ),
+    );
+  },
+);
+
+/** io_uring/io_uring.c: __io_req_task_work_add. DEFER_TASKRUN rings queue locally, others as task_work. */
+export const __io_req_task_work_add = kfunc(
+  'io_uring/io_uring.c',
+  function* __io_req_task_work_add(cx: Kcx, req: io_kiocb, flags: number) {
+    if (req.ctx.flags & IORING_SETUP_DEFER_TASKRUN) yield* io_req_local_work_add(cx, req, flags);
+    else yield* io_req_normal_work_add(cx, req);
+  },
+);
+
+/**
+ * io_uring/io_uring.c: __io_run_local_work (io_run_local_work), run by the DEFER_TASKRUN
+ * submitter: take the whole work list and run each item's io_task_work.func.
+ */
+export const io_run_local_work = kfunc('io_uring/io_uring.c', function* io_run_local_work(cx: Kcx, ctx: io_ring_ctx) {
+  let ran = 0;
+  for (;;) {
+    const reqs = yield* run(
+      atomic(`io_run_local_work: llist_del_all(&ctx->work_llist)`, [ctx], () => {
+        const list = ctx.work_llist;
+        ctx.work_llist = [];
+        return list;
+      }),
+    );
+    if (reqs.length === 0) return ran;
+    for (const req of reqs) yield* req.io_task_work_func!(cx, req);
+    ran += reqs.length;
+  }
+});
+
 /** io_uring/io_uring.h: io_run_task_work. Clears TIF_NOTIFY_SIGNAL and runs pending task_work. */
 export const io_run_task_work = kfunc('io_uring/io_uring.h', function* io_run_task_work(cx: Kcx) {
   const task = current(cx);
@@ -111,33 +191,137 @@ export const io_run_task_work = kfunc('io_uring/io_uring.h', function* io_run_ta
 });
 
 /**
- * io_uring/io_uring.c: io_cqring_wait for a normal ring. Runs task_work, returns once
- * `min_events` CQEs are ready; otherwise sleeps TASK_INTERRUPTIBLE on ctx->cq_wait. The sleep
- * ends on a new CQE, on TIF_NOTIFY_SIGNAL (io_cqring_wait_schedule retries: task_work runs) or
- * on a real signal (-EINTR).
+ * io_uring/io_uring.c: io_cqring_wait. Runs task_work (and a DEFER_TASKRUN ring's local work),
+ * returns once `min_events` CQEs are ready; otherwise sleeps TASK_INTERRUPTIBLE. A normal ring
+ * sleeps on ctx->cq_wait, woken by a posted CQE or TIF_NOTIFY_SIGNAL (task_work then runs). A
+ * DEFER_TASKRUN ring sets cq_wait_nr and does not sleep while local work is queued; asleep, only
+ * io_req_local_work_add's wake-up or a signal ends the sleep. A real signal gives -EINTR.
  */
 export const io_cqring_wait = kfunc(
   'io_uring/io_uring.c',
   function* io_cqring_wait(cx: Kcx, ctx: io_ring_ctx, min_events: number) {
     const task = current(cx);
+    const defer = (ctx.flags & IORING_SETUP_DEFER_TASKRUN) !== 0;
+    if (defer) yield* io_run_local_work(cx, ctx);
     yield* io_run_task_work(cx);
     for (;;) {
-      const woke = yield wait_event(cx, {
-        object: ctx,
-        reads: [task.ti],
-        until: `${min_events} CQE(s) in the CQ ring`,
-        cond: () => ctx.cq.length >= min_events,
-        state: 'S',
-        ti: task.ti,
-        label: 'io_cqring_wait: io_cqring_wait_schedule',
-      });
+      let woke = 0;
+      if (defer) {
+        // atomic_set(&ctx->cq_wait_nr, nr_wait); set_current_state(TASK_INTERRUPTIBLE);
+        // io_cqring_wait_schedule: no sleep with local work queued or TIF_NOTIFY_SIGNAL set.
+        const sleep = yield* run(
+          atomic(
+            'io_cqring_wait: set cq_wait_nr; io_cqring_wait_schedule',
+            [ctx, task.ti],
+            () => {
+              ctx.cq_wait_nr = Math.max(0, min_events - ctx.cq.length);
+              ctx.local_wake = false;
+              return ctx.cq_wait_nr > 0 && ctx.work_llist.length === 0 && !task.ti.signal_pending();
+            },
+            () => `cq_wait_nr = ${ctx.cq_wait_nr}, ${ctx.work_llist.length} local work item(s)`,
+          ),
+        );
+        if (sleep) {
+          woke = (yield wait_event(cx, {
+            object: ctx,
+            reads: [task.ti],
+            until: `a wake-up from io_req_local_work_add (${ctx.cq_wait_nr} item(s) queued)`,
+            cond: () => ctx.local_wake,
+            state: 'S',
+            ti: task.ti,
+            label: 'io_cqring_wait: schedule (DEFER_TASKRUN)',
+          })) as number;
+        }
+        yield* run(atomic('io_cqring_wait: atomic_set(&ctx->cq_wait_nr, 0)', [ctx], () => void (ctx.cq_wait_nr = 0)));
+      } else {
+        woke = (yield wait_event(cx, {
+          object: ctx,
+          reads: [task.ti],
+          until: `${min_events} CQE(s) in the CQ ring`,
+          cond: () => ctx.cq.length >= min_events,
+          state: 'S',
+          ti: task.ti,
+          label: 'io_cqring_wait: io_cqring_wait_schedule',
+        })) as number;
+      }
       yield* io_run_task_work(cx);
+      if (defer) yield* io_run_local_work(cx, ctx);
       const done = yield* run(
         atomic('io_cqring_wait: io_should_wake', [ctx], () => ctx.cq.length >= min_events),
       );
       if (done) return 0;
       if (woke !== 0 && task.ti.task_sigpending()) return -EINTR;
     }
+  },
+);
+
+/**
+ * io_uring/io_uring.c: io_req_complete_post, how io-wq completes a request. A DEFER_TASKRUN ring
+ * (ctx->task_complete) hands it to the submitter's local work (no lazy wake); otherwise the CQE
+ * is posted here, under the completion lock, waking CQ waiters.
+ */
+export const io_req_complete_post = kfunc(
+  'io_uring/io_uring.c',
+  function* io_req_complete_post(cx: Kcx, req: io_kiocb) {
+    if (req.ctx.task_complete) {
+      req.io_task_work_func = io_req_task_complete;
+      yield* __io_req_task_work_add(cx, req, 0);
+      return;
+    }
+    yield* io_req_task_complete(cx, req);
+  },
+);
+
+/** io_uring/io_uring.c: io_req_task_queue_fail. The failure CQE is posted from the submitter's task_work. */
+export const io_req_task_queue_fail = kfunc(
+  'io_uring/io_uring.c',
+  function* io_req_task_queue_fail(cx: Kcx, req: io_kiocb, ret: number) {
+    req.res = ret;
+    req.io_task_work_func = io_req_task_complete;
+    yield* __io_req_task_work_add(cx, req, 0);
+  },
+);
+
+/**
+ * io_uring/io_uring.c: io_wq_submit_work, run by an io-wq worker: issue the request blocking
+ * (IO_URING_F_UNLOCKED | IO_URING_F_IOWQ; IOCB_NOWAIT off). A worker's -EAGAIN is final (no
+ * IOPOLL in the model). A write completed inline is posted with io_req_complete_post; one still
+ * in flight completes later through ->ki_complete, on the submitter's task_work.
+ */
+export const io_wq_submit_work = kfunc('io_uring/io_uring.c', function* io_wq_submit_work(cx: Kcx, req: io_kiocb) {
+  const ret = yield* io_issue_sqe(cx, req, false);
+  if (ret === IOU_OK) yield* io_req_complete_post(cx, req);
+  else if (ret < 0 && ret !== IOU_ISSUE_SKIP_COMPLETE) yield* io_req_task_queue_fail(cx, req, ret);
+});
+
+/** io_uring/io_uring.c: io_issue_sqe, for IORING_OP_WRITE. */
+export const io_issue_sqe = kfunc(
+  'io_uring/io_uring.c',
+  function* io_issue_sqe(cx: Kcx, req: io_kiocb, force_nonblock: boolean) {
+    return yield* io_write(cx, req, force_nonblock);
+  },
+);
+
+/** io_uring/io_uring.c: io_queue_iowq. Hands the request to the submitter's io-wq. */
+export const io_queue_iowq = kfunc('io_uring/io_uring.c', function* io_queue_iowq(cx: Kcx, req: io_kiocb) {
+  const wq = req.task.io_uring!.io_wq!;
+  yield* io_wq_enqueue(cx, wq, req, io_wq_submit_work);
+});
+
+/**
+ * io_uring/io_uring.c: io_queue_async, after an inline issue failed. -EAGAIN without REQ_F_NOWAIT
+ * goes to io-wq (regular files cannot be polled: io_arm_poll_handler gives IO_APOLL_ABORTED);
+ * any other error, or -EAGAIN with REQ_F_NOWAIT, completes the request with it.
+ */
+export const io_queue_async = kfunc(
+  'io_uring/io_uring.c',
+  function* io_queue_async(cx: Kcx, req: io_kiocb, ret: number) {
+    if (ret !== -EAGAIN || req.nowait) {
+      req.res = ret;
+      return true;
+    }
+    yield* io_queue_iowq(cx, req);
+    return false;
   },
 );
 
@@ -162,15 +346,16 @@ export const io_submit_sqes = kfunc(
       const req = new io_kiocb(ctx, task, sqe, f, iocb);
       ctx.inflight++;
       submitted++;
-      const ret = yield* io_write(cx, req, true);
-      if (ret === -EAGAIN) {
-        throw new LockstepError(
-          'E_MODEL_UNSUPPORTED',
-          'the -EAGAIN punt to io-wq is not modelled yet',
-          'the inline IOCB_NOWAIT issue must succeed in this scenario',
-        );
+      // io_queue_sqe, or io_queue_sqe_fallback for IOSQE_ASYNC.
+      if (req.force_async) {
+        yield* io_queue_iowq(cx, req);
+        continue;
       }
+      const ret = yield* io_issue_sqe(cx, req, true);
       if (ret === IOU_OK) done.push(req);
+      else if (ret < 0 && ret !== IOU_ISSUE_SKIP_COMPLETE && (yield* io_queue_async(cx, req, ret))) {
+        done.push(req); // io_req_defer_failed
+      }
     }
     for (const req of done) yield* io_req_task_complete(cx, req);
     return submitted;
@@ -180,19 +365,28 @@ export const io_submit_sqes = kfunc(
 /** io_uring/io_uring.c: io_uring_setup, creating the ring and the task's io_uring context. */
 export const __x64_sys_io_uring_setup = kfunc(
   'io_uring/io_uring.c',
-  function* __x64_sys_io_uring_setup(cx: Kcx, _entries: number, flags: number) {
+  function* __x64_sys_io_uring_setup(cx: Kcx, entries: number, flags: number) {
     yield* [];
     if (flags & ~SUPPORTED_SETUP) {
       throw new LockstepError(
         'E_MODEL_UNSUPPORTED',
         `io_uring setup flags 0x${flags.toString(16)} are not modelled yet`,
-        'use flags 0, COOP_TASKRUN or TASKRUN_FLAG',
+        'use flags 0, COOP_TASKRUN, TASKRUN_FLAG, SINGLE_ISSUER or DEFER_TASKRUN (SQPOLL and IOPOLL are not modelled)',
       );
     }
-    if (flags & IORING_SETUP_TASKRUN_FLAG && !(flags & IORING_SETUP_COOP_TASKRUN)) return -EINVAL;
+    if (
+      flags & IORING_SETUP_TASKRUN_FLAG &&
+      !(flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN))
+    )
+      return -EINVAL;
+    if (flags & IORING_SETUP_DEFER_TASKRUN && !(flags & IORING_SETUP_SINGLE_ISSUER)) return -EINVAL;
     const task = current(cx);
     const fd = nextFd(task);
-    task.io_uring ??= new io_uring_task(cx.world.oid(), task, tctx_task_work);
+    if (!task.io_uring) {
+      // io_uring_alloc_task_context -> io_init_wq_offload: bounded workers = min(entries, 4 * CPUs).
+      task.io_uring = new io_uring_task(cx.world.oid(), task, tctx_task_work);
+      task.io_uring.io_wq = new io_wq(cx.world.oid(), task, Math.min(entries, 4 * 2));
+    }
     task.io_uring.ring = new io_ring_ctx(cx.world.oid(), fd, flags, task);
     return fd;
   },

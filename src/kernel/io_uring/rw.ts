@@ -3,7 +3,13 @@ import { EAGAIN, EIOCBQUEUED } from '../../sync/errno.js';
 import { kiocb_end_write, kiocb_start_write } from '../fs/freeze.js';
 import { IOCB_DIO_CALLER_COMP, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, type kiocb } from '../fs/fs.js';
 import type { Kcx } from '../sched.js';
-import { __io_req_task_work_add, IOU_ISSUE_SKIP_COMPLETE, IOU_OK, io_req_task_complete } from './io_uring.js';
+import {
+  __io_req_task_work_add,
+  IOU_F_TWQ_LAZY_WAKE,
+  IOU_ISSUE_SKIP_COMPLETE,
+  IOU_OK,
+  io_req_task_complete,
+} from './io_uring.js';
 import type { io_kiocb } from './types.js';
 
 /** io_uring/rw.c: io_req_io_end. For a write: kiocb_end_write (drops sb_writers) and fsnotify. */
@@ -44,7 +50,7 @@ export const io_complete_rw = kfunc(
       req.owes = (iocb.private as { owes: io_kiocb['owes'] }).owes;
     }
     req.io_task_work_func = io_req_rw_complete;
-    yield* __io_req_task_work_add(cx, req);
+    yield* __io_req_task_work_add(cx, req, IOU_F_TWQ_LAZY_WAKE);
   },
 );
 
@@ -81,7 +87,8 @@ export const io_write = kfunc(
     if (cx.k.config.io_uring_dio_caller_comp && !(iocb.ki_flags & IOCB_HIPRI))
       iocb.ki_flags |= IOCB_DIO_CALLER_COMP;
     const ret2 = yield* req.file.f_op.write_iter(cx, iocb);
-    if (force_nonblock && ret2 === -EAGAIN) {
+    // -EAGAIN with REQ_F_NOWAIT completes the request with it (goto done).
+    if (force_nonblock && ret2 === -EAGAIN && !req.nowait) {
       if (req.isreg) yield* kiocb_end_write(cx, iocb);
       return -EAGAIN;
     }

@@ -3,6 +3,7 @@ import type { Obligation } from '../../sync/atomic-counter.js';
 import type { CallbackHead, TaskWorkNotify } from '../../sync/task-work.js';
 import type { file, kiocb } from '../fs/fs.js';
 import type { Kcx, task_struct } from '../sched.js';
+import type { io_wq } from './io-wq.js';
 
 // include/uapi/linux/io_uring.h
 export const IORING_OP_WRITE = 23;
@@ -13,6 +14,10 @@ export const IORING_SETUP_COOP_TASKRUN = 1 << 8;
 export const IORING_SETUP_TASKRUN_FLAG = 1 << 9;
 export const IORING_SETUP_SINGLE_ISSUER = 1 << 12;
 export const IORING_SETUP_DEFER_TASKRUN = 1 << 13;
+/** sqe->flags: IOSQE_ASYNC, always issue from io-wq. */
+export const IOSQE_ASYNC = 1 << 4;
+/** include/uapi/linux/fs.h: RWF_NOWAIT, per-I/O: fail with -EAGAIN rather than block. */
+export const RWF_NOWAIT = 0x00000008;
 
 /** include/uapi/linux/io_uring.h: struct io_uring_sqe, the fields the model reads. */
 export interface io_uring_sqe {
@@ -21,6 +26,10 @@ export interface io_uring_sqe {
   readonly off: number;
   readonly len: number;
   readonly user_data: number;
+  /** IOSQE_* flags. */
+  readonly flags?: number;
+  /** RWF_* flags of a read or write. */
+  readonly rw_flags?: number;
 }
 
 /** include/uapi/linux/io_uring.h: struct io_uring_cqe. */
@@ -39,6 +48,14 @@ export class io_ring_ctx implements SimObject {
   /** Requests issued and not yet completed. */
   inflight = 0;
   readonly notify_method: TaskWorkNotify;
+  /** ctx->work_llist: DEFER_TASKRUN's local task_work, run only by the submitter in io_uring_enter. */
+  work_llist: io_kiocb[] = [];
+  /** ctx->cq_wait_nr: CQEs the submitter sleeps for in io_cqring_wait (DEFER_TASKRUN), 0 when not sleeping. */
+  cq_wait_nr = 0;
+  /** The submitter was woken by io_req_local_work_add (wake_up_state) since it set cq_wait_nr. */
+  local_wake = false;
+  /** ctx->task_complete: DEFER_TASKRUN rings post every completion from the submitter's local work. */
+  readonly task_complete: boolean;
 
   constructor(
     readonly oid: number,
@@ -50,10 +67,19 @@ export class io_ring_ctx implements SimObject {
     // io_uring/io_uring.c: io_uring_create.
     this.notify_method =
       flags & (IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN) ? 'TWA_SIGNAL_NO_IPI' : 'TWA_SIGNAL';
+    this.task_complete = (flags & IORING_SETUP_DEFER_TASKRUN) !== 0;
   }
 
-  /** Completions are posted by the submitter's task_work, so only it can fill the CQ ring. */
+  /** Completions are posted by the submitter's task_work (or local work), so only it can fill the CQ ring. */
   providers(): Provider[] {
+    if (this.task_complete) {
+      return [
+        {
+          actor: this.submitter_task.actor,
+          how: `run the ring's local work (${this.work_llist.length} item(s) queued), which posts the CQEs, in io_uring_enter(GETEVENTS); the lazy wake-up (IOU_F_TWQ_LAZY_WAKE) wakes it only once ${this.cq_wait_nr || 'enough'} item(s) are queued`,
+        },
+      ];
+    }
     return [{ actor: this.submitter_task.actor, how: 'run its task_work, which posts the CQEs' }];
   }
 }
@@ -67,6 +93,12 @@ export class io_kiocb {
   io_task_work_func: ((cx: Kcx, req: io_kiocb) => Program<void>) | null = null;
   /** The direct write's pending inode_dio_end, when its completion is deferred to this request. */
   owes: Obligation | null = null;
+  /** req->nr_tw: local work items queued up to and including this one (INT_MAX: wake at once). */
+  nr_tw = 0;
+  /** REQ_F_NOWAIT: -EAGAIN completes the request instead of punting it to io-wq. */
+  readonly nowait: boolean;
+  /** REQ_F_FORCE_ASYNC (IOSQE_ASYNC). */
+  readonly force_async: boolean;
 
   constructor(
     readonly ctx: io_ring_ctx,
@@ -76,6 +108,8 @@ export class io_kiocb {
     readonly rw: kiocb,
   ) {
     rw.container = this;
+    this.nowait = ((sqe.rw_flags ?? 0) & RWF_NOWAIT) !== 0;
+    this.force_async = ((sqe.flags ?? 0) & IOSQE_ASYNC) !== 0;
   }
 }
 
@@ -86,6 +120,8 @@ export class io_uring_task implements SimObject {
   task_list: io_kiocb[] = [];
   /** The ring this task set up (one per task in this model). */
   ring: io_ring_ctx | null = null;
+  /** tctx->io_wq: the task's io-wq, made with the context. */
+  io_wq: io_wq | null = null;
   readonly task_work: CallbackHead<Kcx>;
 
   constructor(

@@ -32,6 +32,12 @@ export function* io_uring_queue_init(cx: Kcx, entries: number, flags: number): P
   return { fd, ctx: ring(current(cx), fd)!, pending: 0 };
 }
 
+/** SQE options: IOSQE_* flags and RWF_* flags. */
+export interface SqeOptions {
+  readonly flags?: number;
+  readonly rw_flags?: number;
+}
+
 /** io_uring_get_sqe + io_uring_prep_write: queue a write SQE in the SQ ring (user memory). */
 export function io_uring_prep_write(
   r: IoUring,
@@ -39,8 +45,9 @@ export function io_uring_prep_write(
   len: number,
   off: number,
   user_data: number,
+  opts: SqeOptions = {},
 ): void {
-  push_sqe(r.ctx, { opcode: IORING_OP_WRITE, fd, off, len, user_data });
+  push_sqe(r.ctx, { opcode: IORING_OP_WRITE, fd, off, len, user_data, ...opts });
   r.pending++;
 }
 
@@ -51,6 +58,24 @@ export function* io_uring_submit(cx: Kcx, r: IoUring): Program<number> {
   return yield* syscall(cx, `io_uring_enter(${r.fd}, to_submit=${n})`, () =>
     __x64_sys_io_uring_enter(cx, r.fd, n, 0, 0),
   );
+}
+
+/**
+ * io_uring_wait_cqe_nr: wait until `n` CQEs are in the CQ ring, entering the kernel with
+ * IORING_ENTER_GETEVENTS and min_complete = n (the kernel counts from the CQ head, so CQEs
+ * already posted and not yet consumed count); then consume them.
+ */
+export function* io_uring_wait_cqe_nr(cx: Kcx, r: IoUring, n: number): Program<io_uring_cqe[]> {
+  for (;;) {
+    const have = yield* run(atomic('io_uring_peek_batch_cqe (user space)', [r.ctx], () => r.ctx.cq.length));
+    if (have >= n) {
+      return yield* run(atomic('io_uring_cq_advance (user space)', [r.ctx], () => r.ctx.cq.splice(0, n)));
+    }
+    const ret = yield* syscall(cx, `io_uring_enter(${r.fd}, GETEVENTS, min_complete=${n})`, () =>
+      __x64_sys_io_uring_enter(cx, r.fd, 0, n, IORING_ENTER_GETEVENTS),
+    );
+    if (ret < 0 && ret !== -4) throw new ModelAssertion(`io_uring_enter(GETEVENTS) failed: ${ret}`);
+  }
 }
 
 /**
