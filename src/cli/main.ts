@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { type CheckOptions, check, DEFAULT_CHECK, record, type StrategyName } from '../api/check.js';
+import { cellMatches, MATRIX_ROWS, runMatrix as matrix } from '../api/matrix.js';
 import { decodeToken, resolveTarget } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
-import { CONFIG_KEYS, formatValue, VARIANTS } from '../kernel/config.js';
+import { CONFIG_KEYS, formatValue, VARIANTS, variant } from '../kernel/config.js';
 import { checkDocument, problemJson } from '../report/json.js';
+import { matrixJson, matrixMarkdown, matrixText } from '../report/matrix.js';
 import { checkText, problemReport } from '../report/text.js';
 import { SCENARIOS, scenario } from '../scenarios/index.js';
 import { paramRange } from '../scenarios/scenario.js';
@@ -82,6 +84,37 @@ function runCheck(name: string, flags: CheckFlags): number {
   return results.some((r) => r.explore.found) ? 1 : 0;
 }
 
+interface MatrixFlags {
+  kernel?: string;
+  scenario?: string;
+  format: 'text' | 'markdown' | 'json';
+  maxExecutions: string;
+}
+
+function runMatrix(flags: MatrixFlags): number {
+  const variants = flags.kernel ? flags.kernel.split(',') : VARIANTS.map((v) => v.name);
+  for (const v of variants) variant(v);
+  let rows = MATRIX_ROWS;
+  if (flags.scenario) {
+    const names = flags.scenario.split(',');
+    for (const n of names) scenario(n);
+    rows = rows.filter((r) => names.includes(r.scenario));
+  }
+  const options: CheckOptions = {
+    ...DEFAULT_CHECK,
+    maxExecutions: parseCount('--max-executions', flags.maxExecutions, 1),
+  };
+  const lines = matrix(rows, variants, options);
+  const out =
+    flags.format === 'json'
+      ? `${JSON.stringify(matrixJson(lines), null, 2)}\n`
+      : flags.format === 'markdown'
+        ? matrixMarkdown(lines)
+        : matrixText(lines);
+  process.stdout.write(out);
+  return lines.every((l) => l.cells.every(cellMatches)) ? 0 : 1;
+}
+
 function runReplay(token: string, flags: { json?: boolean }): number {
   const { target, schedule } = decodeToken(token);
   const ex = record(target, schedule);
@@ -136,6 +169,18 @@ function program(): Command {
     .option('--json', 'print the results as one JSON object')
     .action((name: string, flags: CheckFlags) => {
       process.exitCode = runCheck(name, flags);
+    });
+
+  p.command('matrix')
+    .description('check every scenario row against every kernel variant and print the verdict table')
+    .option('--kernel <variants>', 'only these variants, separated by commas')
+    .option('--scenario <names>', 'only the rows of these scenarios, separated by commas')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
+    )
+    .option('--max-executions <n>', 'per cell', String(DEFAULT_CHECK.maxExecutions))
+    .action((flags: MatrixFlags) => {
+      process.exitCode = runMatrix(flags);
     });
 
   p.command('replay')

@@ -20,7 +20,7 @@ function targetJson(t: Target) {
 }
 
 function blockedJson(ex: Execution) {
-  if (ex.outcome.kind !== 'deadlock') return [];
+  if (ex.outcome.kind !== 'deadlock' && ex.outcome.kind !== 'livelock') return [];
   return ex.outcome.blocked.map((id) => {
     const a = ex.world.actors[id]!;
     const w = a.pending!.wait!;
@@ -65,7 +65,7 @@ export function problemJson(target: Target, token: string | null, ex: Execution 
     token,
     blocked: ex ? blockedJson(ex) : [],
     assertion: ex?.outcome.kind === 'assertion' ? ex.outcome.message : null,
-    why: ex?.outcome.kind === 'deadlock' ? explain(ex.world) : [],
+    why: ex?.outcome.kind === 'deadlock' || ex?.outcome.kind === 'livelock' ? explain(ex.world) : [],
     steps: ex?.world.trace?.length ?? 0,
   };
 }

@@ -21,12 +21,38 @@ export function verdictLine(ex: Execution): string {
   if (o.kind === 'assertion') {
     return `verdict: assertion failed in ${ex.world.actors[o.actor]!.label}: ${o.message}`;
   }
-  if (o.kind !== 'deadlock') return `verdict: ${o.kind}`;
+  if (o.kind !== 'deadlock' && o.kind !== 'livelock') return `verdict: ${o.kind}`;
   const blocked = o.blocked.map((id) => ex.world.actors[id]!);
+  if (o.kind === 'livelock') {
+    const spin = (a: (typeof blocked)[number]) => `${a.label} retries forever: ${a.pending!.label}`;
+    return `verdict: livelock: ${blocked.map(spin).join('; ')}`;
+  }
   const hung = blocked.filter((a) => a.pending?.wait?.state === 'D');
   const where = (a: (typeof blocked)[number]) =>
-    `${a.label} in ${a.frames[a.frames.length - 1]?.name ?? '?'}, state ${a.pending!.wait!.state}`;
-  return `verdict: deadlock: ${hung.length} task${hung.length === 1 ? '' : 's'} hung (${blocked.map(where).join('; ')})`;
+    `${a.label} in ${a.frames[a.frames.length - 1]?.name ?? '(user space)'}, state ${a.pending!.wait!.state}`;
+  const count =
+    hung.length > 0
+      ? `${hung.length} task${hung.length === 1 ? '' : 's'} hung`
+      : `no task in state D (no hung-task report), ${blocked.length} blocked for good`;
+  return `verdict: deadlock: ${count} (${blocked.map(where).join('; ')})`;
+}
+
+/**
+ * The loop a spinning actor repeats: from its last syscall entry to its last step. Every later
+ * attempt runs the same steps and fails the same way.
+ */
+function repeatingCycle(ex: Execution, actor: number): string[] {
+  const trace = ex.world.trace ?? [];
+  const mine = trace.filter((s) => s.actor === actor);
+  let from = mine.length - 1;
+  while (from > 0 && !mine[from]!.label.startsWith('syscall ')) from--;
+  const loop = mine.slice(from);
+  if (loop.length === 0) return [];
+  const a = ex.world.actors[actor]!;
+  return [
+    `${a.label} repeats steps ${loop.map((s) => s.index).join(', ')} forever:`,
+    ...loop.map((s) => `  ${s.label}${s.note ? `  -- ${s.note}` : ''}`),
+  ];
 }
 
 /**
@@ -56,6 +82,10 @@ export function problemReport(token: string, ex: Execution): string {
       }
       lines.push('');
     }
+    lines.push(...formatWhy(explain(world)), '');
+  }
+  if (ex.outcome.kind === 'livelock') {
+    for (const id of ex.outcome.blocked) lines.push(...repeatingCycle(ex, id), '');
     lines.push(...formatWhy(explain(world)), '');
   }
   lines.push(...interleaving(world, world.trace ?? []));

@@ -49,8 +49,14 @@ export function explain(world: World): string[] {
   for (const a of blocked) {
     const wait = a.pending!.wait!;
     const state = STATE_NAME[wait.state];
-    const ends = wait.state === 'D' ? 'nothing else ends that sleep' : `${wait.wokenBy} would also end it`;
-    out.push(`${a.label} sleeps in ${sleepsIn(a)} (${state}) until ${wait.until}; ${ends}.`);
+    if (wait.spin) {
+      out.push(
+        `${a.label} runs in a retry loop (${state}): ${a.pending!.label} succeeds only once ${wait.until}.`,
+      );
+    } else {
+      const ends = wait.state === 'D' ? 'nothing else ends that sleep' : `${wait.wokenBy} would also end it`;
+      out.push(`${a.label} sleeps in ${sleepsIn(a)} (${state}) until ${wait.until}; ${ends}.`);
+    }
     const providers = providersOf(a);
     if (providers.length === 0) {
       out.push(`Nothing in the model can make ${wait.until} true.`);
@@ -76,7 +82,9 @@ export function explain(world: World): string[] {
     const cycle = cycleFrom(world, a);
     if (!cycle) continue;
     for (const c of cycle) reported.add(c);
-    if (cycle.length === 1) {
+    if (cycle.length === 1 && a.pending?.wait?.spin) {
+      out.push(`So ${a.label} spins waiting for itself: it never does what would end its retries.`);
+    } else if (cycle.length === 1) {
       out.push(`So ${a.label} waits for itself: a one-task wait-for cycle that nothing can break.`);
     } else {
       out.push(`Wait-for cycle: ${[...cycle, a].map((c) => c.label).join(' -> ')}.`);

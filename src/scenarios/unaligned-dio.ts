@@ -46,7 +46,8 @@ function* unalignedDio(cx: Kcx, p: Params) {
 /** S4: an unaligned io_uring write drains in-flight direct I/O from an io-wq worker. */
 export const unalignedDioScenario: Scenario = {
   name: 'unaligned-dio',
-  summary: "S4, Chinner's case: aligned write in flight, then an unaligned write to the same file, wait for both",
+  summary:
+    "S4, Chinner's case: aligned write in flight, then an unaligned write to the same file, wait for both",
   params: [
     FS_PARAM,
     RING_PARAM,

@@ -1,7 +1,14 @@
 import type { Actor } from '../core/actor.js';
 import type { Cx } from '../core/frames.js';
 import { atomic, guarded, type Program, type Provider, run } from '../core/op.js';
-import { className, type LockClass, type LockCx, lock_acquire, lock_downgrade, lock_release } from './lock-class.js';
+import {
+  className,
+  type LockClass,
+  type LockCx,
+  lock_acquire,
+  lock_downgrade,
+  lock_release,
+} from './lock-class.js';
 import { wokenBy } from './wait.js';
 
 /**

@@ -41,16 +41,17 @@ export const inode_dio_end = kfunc(
 export const __inode_dio_wait = kfunc(
   'fs/inode.c',
   function* __inode_dio_wait(cx: Kcx, inode: inode, interruptible: boolean) {
-  const counter = inode.i_dio_count;
-  return (yield wait_event(cx, {
-    object: counter,
-    until: 'i_dio_count == 0',
-    cond: () => counter.value === 0,
-    state: interruptible ? 'S' : 'D',
-    ti: cx.current?.ti ?? null,
-    label: '__inode_dio_wait: wait for i_dio_count == 0',
-  })) as number;
-});
+    const counter = inode.i_dio_count;
+    return (yield wait_event(cx, {
+      object: counter,
+      until: 'i_dio_count == 0',
+      cond: () => counter.value === 0,
+      state: interruptible ? 'S' : 'D',
+      ti: cx.current?.ti ?? null,
+      label: '__inode_dio_wait: wait for i_dio_count == 0',
+    })) as number;
+  },
+);
 
 /** inode_dio_wait's atomic_read of the counter. */
 function read_dio_count(inode: inode): Program<number> {

@@ -65,7 +65,12 @@ function* io_wq_worker(cx: Kcx, wq: io_wq, submit: (cx: Kcx, req: io_kiocb) => P
  */
 export const io_wq_enqueue = kfunc(
   'io_uring/io-wq.c',
-  function* io_wq_enqueue(cx: Kcx, wq: io_wq, req: io_kiocb, submit: (cx: Kcx, req: io_kiocb) => Program<void>) {
+  function* io_wq_enqueue(
+    cx: Kcx,
+    wq: io_wq,
+    req: io_kiocb,
+    submit: (cx: Kcx, req: io_kiocb) => Program<void>,
+  ) {
     const create = yield* run(
       atomic(`io_wq_enqueue(${wq.name}, user_data ${req.sqe.user_data})`, [wq], () => {
         wq.work_list.push(req);

@@ -160,21 +160,24 @@ export const __io_req_task_work_add = kfunc(
  * io_uring/io_uring.c: __io_run_local_work (io_run_local_work), run by the DEFER_TASKRUN
  * submitter: take the whole work list and run each item's io_task_work.func.
  */
-export const io_run_local_work = kfunc('io_uring/io_uring.c', function* io_run_local_work(cx: Kcx, ctx: io_ring_ctx) {
-  let ran = 0;
-  for (;;) {
-    const reqs = yield* run(
-      atomic(`io_run_local_work: llist_del_all(&ctx->work_llist)`, [ctx], () => {
-        const list = ctx.work_llist;
-        ctx.work_llist = [];
-        return list;
-      }),
-    );
-    if (reqs.length === 0) return ran;
-    for (const req of reqs) yield* req.io_task_work_func!(cx, req);
-    ran += reqs.length;
-  }
-});
+export const io_run_local_work = kfunc(
+  'io_uring/io_uring.c',
+  function* io_run_local_work(cx: Kcx, ctx: io_ring_ctx) {
+    let ran = 0;
+    for (;;) {
+      const reqs = yield* run(
+        atomic(`io_run_local_work: llist_del_all(&ctx->work_llist)`, [ctx], () => {
+          const list = ctx.work_llist;
+          ctx.work_llist = [];
+          return list;
+        }),
+      );
+      if (reqs.length === 0) return ran;
+      for (const req of reqs) yield* req.io_task_work_func!(cx, req);
+      ran += reqs.length;
+    }
+  },
+);
 
 /** io_uring/io_uring.h: io_run_task_work. Clears TIF_NOTIFY_SIGNAL and runs pending task_work. */
 export const io_run_task_work = kfunc('io_uring/io_uring.h', function* io_run_task_work(cx: Kcx) {
@@ -225,14 +228,16 @@ export const io_cqring_wait = kfunc(
           woke = (yield wait_event(cx, {
             object: ctx,
             reads: [task.ti],
-            until: `a wake-up from io_req_local_work_add (${ctx.cq_wait_nr} item(s) queued)`,
+            until: `io_req_local_work_add wakes it (once ${ctx.cq_wait_nr} local work item(s) are queued)`,
             cond: () => ctx.local_wake,
             state: 'S',
             ti: task.ti,
             label: 'io_cqring_wait: schedule (DEFER_TASKRUN)',
           })) as number;
         }
-        yield* run(atomic('io_cqring_wait: atomic_set(&ctx->cq_wait_nr, 0)', [ctx], () => void (ctx.cq_wait_nr = 0)));
+        yield* run(
+          atomic('io_cqring_wait: atomic_set(&ctx->cq_wait_nr, 0)', [ctx], () => void (ctx.cq_wait_nr = 0)),
+        );
       } else {
         woke = (yield wait_event(cx, {
           object: ctx,
@@ -288,11 +293,14 @@ export const io_req_task_queue_fail = kfunc(
  * IOPOLL in the model). A write completed inline is posted with io_req_complete_post; one still
  * in flight completes later through ->ki_complete, on the submitter's task_work.
  */
-export const io_wq_submit_work = kfunc('io_uring/io_uring.c', function* io_wq_submit_work(cx: Kcx, req: io_kiocb) {
-  const ret = yield* io_issue_sqe(cx, req, false);
-  if (ret === IOU_OK) yield* io_req_complete_post(cx, req);
-  else if (ret < 0 && ret !== IOU_ISSUE_SKIP_COMPLETE) yield* io_req_task_queue_fail(cx, req, ret);
-});
+export const io_wq_submit_work = kfunc(
+  'io_uring/io_uring.c',
+  function* io_wq_submit_work(cx: Kcx, req: io_kiocb) {
+    const ret = yield* io_issue_sqe(cx, req, false);
+    if (ret === IOU_OK) yield* io_req_complete_post(cx, req);
+    else if (ret < 0 && ret !== IOU_ISSUE_SKIP_COMPLETE) yield* io_req_task_queue_fail(cx, req, ret);
+  },
+);
 
 /** io_uring/io_uring.c: io_issue_sqe, for IORING_OP_WRITE. */
 export const io_issue_sqe = kfunc(

@@ -12,7 +12,13 @@ import {
   type file,
   type inode,
 } from '../fs.js';
-import { dio_drain, filemap_invalidate_lock, filemap_invalidate_unlock, inode_lock, inode_unlock } from '../inode.js';
+import {
+  dio_drain,
+  filemap_invalidate_lock,
+  filemap_invalidate_unlock,
+  inode_lock,
+  inode_unlock,
+} from '../inode.js';
 
 const EXT4_FALLOC_SUPPORTED =
   FALLOC_FL_KEEP_SIZE |
@@ -28,7 +34,14 @@ const EXT4_FALLOC_SUPPORTED =
  */
 export const ext4_alloc_file_blocks = kfunc(
   'fs/ext4/extents.c',
-  function* ext4_alloc_file_blocks(_cx: Kcx, ip: inode, offset: number, len: number, new_size: number, zero: boolean) {
+  function* ext4_alloc_file_blocks(
+    _cx: Kcx,
+    ip: inode,
+    offset: number,
+    len: number,
+    new_size: number,
+    zero: boolean,
+  ) {
     yield* run(
       atomic(
         `ext4_alloc_file_blocks(${offset}, ${len})`,

@@ -13,7 +13,12 @@ import {
   inode_unlock,
   inode_unlock_shared,
 } from '../inode.js';
-import { IOMAP_DIO_FORCE_WAIT, IOMAP_DIO_UNWRITTEN, type iomap_dio_ops, iomap_dio_rw } from '../iomap/direct-io.js';
+import {
+  IOMAP_DIO_FORCE_WAIT,
+  IOMAP_DIO_UNWRITTEN,
+  type iomap_dio_ops,
+  iomap_dio_rw,
+} from '../iomap/direct-io.js';
 import { ext4_fallocate } from './extents.js';
 import { ext4_iomap_ops, ext4_iomap_overwrite_ops } from './inode.js';
 

@@ -25,7 +25,6 @@ import {
   type iomap_dio_ops,
   iomap_dio_rw,
 } from '../iomap/direct-io.js';
-import { xfs_direct_write_iomap_ops } from './xfs_iomap.js';
 import {
   XFS_IOLOCK_EXCL,
   XFS_IOLOCK_SHARED,
@@ -35,6 +34,7 @@ import {
   xfs_ilock_iocb,
   xfs_iunlock,
 } from './xfs_inode.js';
+import { xfs_direct_write_iomap_ops } from './xfs_iomap.js';
 import { xfs_vn_setattr_size } from './xfs_iops.js';
 
 const XFS_FALLOC_FL_SUPPORTED =
@@ -176,12 +176,15 @@ export const xfs_file_dio_write_unaligned = kfunc(
 );
 
 /** fs/xfs/xfs_file.c: xfs_file_dio_write. Sub-block (unaligned) writes take the unaligned path. */
-export const xfs_file_dio_write = kfunc('fs/xfs/xfs_file.c', function* xfs_file_dio_write(cx: Kcx, iocb: kiocb) {
-  // Sector-aligned (512) at least; block-unaligned takes the unaligned path.
-  if ((iocb.ki_pos | iocb.count) & 511) return -EINVAL;
-  if ((iocb.ki_pos | iocb.count) & (BLOCK_SIZE - 1)) return yield* xfs_file_dio_write_unaligned(cx, iocb);
-  return yield* xfs_file_dio_write_aligned(cx, iocb);
-});
+export const xfs_file_dio_write = kfunc(
+  'fs/xfs/xfs_file.c',
+  function* xfs_file_dio_write(cx: Kcx, iocb: kiocb) {
+    // Sector-aligned (512) at least; block-unaligned takes the unaligned path.
+    if ((iocb.ki_pos | iocb.count) & 511) return -EINVAL;
+    if ((iocb.ki_pos | iocb.count) & (BLOCK_SIZE - 1)) return yield* xfs_file_dio_write_unaligned(cx, iocb);
+    return yield* xfs_file_dio_write_aligned(cx, iocb);
+  },
+);
 
 /** fs/xfs/xfs_file.c: xfs_file_write_iter. */
 export const xfs_file_write_iter = kfunc(

@@ -3,9 +3,9 @@ import { EAGAIN } from '../../../sync/errno.js';
 import {
   down_read,
   down_read_trylock,
-  downgrade_write,
   down_write,
   down_write_trylock,
+  downgrade_write,
   up_read,
   up_write,
 } from '../../../sync/rwsem.js';

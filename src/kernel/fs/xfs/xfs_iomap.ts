@@ -23,11 +23,7 @@ export const xfs_direct_write_iomap_begin = kfunc(
           const state = ip.rangeState(offset, length);
           const strict = (flags & (IOMAP_NOWAIT | IOMAP_OVERWRITE_ONLY)) !== 0;
           if (strict && state === 'mixed') return -EAGAIN;
-          if (
-            flags & IOMAP_OVERWRITE_ONLY &&
-            state !== 'written' &&
-            (offset | length) & (BLOCK_SIZE - 1)
-          ) {
+          if (flags & IOMAP_OVERWRITE_ONLY && state !== 'written' && (offset | length) & (BLOCK_SIZE - 1)) {
             return -EAGAIN;
           }
           if (state === 'written') return { type: 'mapped', new: false };

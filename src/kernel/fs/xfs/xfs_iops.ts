@@ -43,13 +43,16 @@ export const xfs_vn_setattr_size = kfunc(
  * fs/xfs/xfs_iops.c: xfs_vn_setattr for a size change, called by notify_change with i_rwsem
  * held: takes the MMAPLOCK (invalidate_lock) exclusive around xfs_vn_setattr_size.
  */
-export const xfs_vn_setattr = kfunc('fs/xfs/xfs_iops.c', function* xfs_vn_setattr(cx: Kcx, ip: inode, attr: iattr) {
-  yield* xfs_ilock(cx, ip, XFS_MMAPLOCK_EXCL);
-  // xfs_break_layouts: no pNFS layouts in the model.
-  const error = yield* xfs_vn_setattr_size(cx, ip, attr);
-  yield* xfs_iunlock(cx, ip, XFS_MMAPLOCK_EXCL);
-  return error;
-});
+export const xfs_vn_setattr = kfunc(
+  'fs/xfs/xfs_iops.c',
+  function* xfs_vn_setattr(cx: Kcx, ip: inode, attr: iattr) {
+    yield* xfs_ilock(cx, ip, XFS_MMAPLOCK_EXCL);
+    // xfs_break_layouts: no pNFS layouts in the model.
+    const error = yield* xfs_vn_setattr_size(cx, ip, attr);
+    yield* xfs_iunlock(cx, ip, XFS_MMAPLOCK_EXCL);
+    return error;
+  },
+);
 
 /** fs/xfs/xfs_iops.c: xfs_inode_operations, the methods the model calls. */
 export const xfs_inode_operations: inode_operations = { setattr: xfs_vn_setattr };
