@@ -26,6 +26,7 @@ export { ReplayStrategy } from './explore/replay.js';
 export type { ChoicePoint, Strategy } from './explore/strategy.js';
 export type { ConfigKey, KernelConfig, Variant } from './kernel/config.js';
 export { CONFIG_KEYS, VARIANTS, variant } from './kernel/config.js';
+export * from './lockdep/index.js';
 export { checkDocument, checkJson, JSON_FORMAT_VERSION } from './report/json.js';
 export { checkText, exploreSummary, problemReport } from './report/text.js';
 export { SCENARIOS, scenario } from './scenarios/index.js';
