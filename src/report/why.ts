@@ -61,7 +61,7 @@ export function explain(world: World): string[] {
     if (providers.length === 0) {
       out.push(`Nothing in the model can make ${wait.until} true.`);
     }
-    for (const p of providers) {
+    for (const [i, p] of providers.entries()) {
       const who =
         p.actor === null
           ? 'something outside the model'
@@ -69,7 +69,7 @@ export function explain(world: World): string[] {
             ? `${a.label} itself`
             : p.actor.label;
       const status = p.actor && p.actor !== a ? ` (${p.actor.label} is ${p.actor.status()})` : '';
-      out.push(`That needs ${who} to ${p.how}${status}.`);
+      out.push(`${i === 0 ? 'That needs' : 'Or it needs'} ${who} to ${p.how}${status}.`);
     }
     const ti = k?.tasks.get(a.id)?.ti;
     if (wait.state === 'D' && ti?.notifySignal) {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/api/check.js';
 import { encodeToken, resolveTarget } from '../../src/api/target.js';
 import { checksum } from '../../src/core/schedule.js';
-import { VARIANTS } from '../../src/kernel/config.js';
+import { CONFIG_KEYS, VARIANTS } from '../../src/kernel/config.js';
 import { SCENARIOS } from '../../src/scenarios/index.js';
 
 // Runs the built program as a user would: exit codes (0 clean, 1 problem, 2 bad input), stdout
@@ -113,6 +113,8 @@ describe('lockstep check', () => {
     expect(doc.results.map((x) => [x.variant, x.verdict, x.expected])).toEqual([
       ['v6.6-rc7', 'deadlock', 'deadlock'],
       ['v6.6', 'ok', 'ok'],
+      ['dio-wait-interruptible', 'ok', 'ok'],
+      ['fallocate-nowait', 'ok', 'ok'],
     ]);
     const [rc7, v66] = doc.results as [(typeof doc.results)[0], (typeof doc.results)[0]];
     expect(rc7.token).toMatch(/^falloc-dio@v6\.6-rc7:\S+:[0-9a-z]{4}$/);
@@ -184,11 +186,15 @@ describe('lockstep list', () => {
       );
     }
     for (const v of VARIANTS) expect(r.stdout).toContain(`  ${v.name} `);
-    for (const k of ['io_uring_dio_caller_comp', 'hung_task_timeout_secs', 'lockdep', 'release']) {
-      expect(r.stdout).toContain(`  ${k} `);
-    }
-    expect(r.stdout).toContain('io_uring_dio_caller_comp');
-    expect(r.stdout).toMatch(/io_uring_dio_caller_comp .*\[v6\.6-rc7=1 v6\.6=0\]/);
+    for (const k of CONFIG_KEYS) expect(r.stdout).toContain(`  ${k.key} `);
+    expect(r.stdout).toMatch(
+      /io_uring_dio_caller_comp .*\[v6\.6-rc7=1 v6\.6=0 dio-wait-interruptible=1 fallocate-nowait=1\]/,
+    );
+    expect(r.stdout).toMatch(
+      /inode_dio_wait_interruptible .*\[v6\.6-rc7=0 v6\.6=0 dio-wait-interruptible=1 fallocate-nowait=0\]/,
+    );
+    expect(r.stdout).toContain('--param fs=NAME  filesystem of the test file (xfs|ext4, default xfs)');
+    expect(r.stdout).toContain('--param loops=N');
   });
 
   it('prints the same catalogue as JSON with --json', () => {
@@ -207,13 +213,24 @@ describe('lockstep list', () => {
     expect(doc.scenarios.find((s) => s.name === 'falloc-dio')?.expect).toEqual({
       'v6.6-rc7': 'deadlock',
       'v6.6': 'ok',
+      'dio-wait-interruptible': 'ok',
+      'fallocate-nowait': 'ok',
     });
     expect(doc.variants.map((v) => [v.name, v.config.io_uring_dio_caller_comp])).toEqual([
       ['v6.6-rc7', true],
       ['v6.6', false],
+      ['dio-wait-interruptible', true],
+      ['fallocate-nowait', true],
     ]);
     expect(doc.configKeys.map((k) => k.key).sort()).toEqual(
-      ['hung_task_timeout_secs', 'io_uring_dio_caller_comp', 'lockdep', 'release'].sort(),
+      [
+        'fallocate_nowait',
+        'hung_task_timeout_secs',
+        'inode_dio_wait_interruptible',
+        'io_uring_dio_caller_comp',
+        'lockdep',
+        'release',
+      ].sort(),
     );
   });
 });
@@ -228,6 +245,12 @@ describe('bad input exits 2 with a code, a hint and nothing on stdout', () => {
     ['E_UNKNOWN_VARIANT', ['check', 'falloc-dio', '--kernel', 'v6.6,v6.7']],
     ['E_UNKNOWN_CONFIG', ['check', 'falloc-dio', '--config', 'no_such_key=1']],
     ['E_BAD_CONFIG_VALUE', ['check', 'falloc-dio', '--config', 'lockdep=maybe']],
+    ['E_BAD_PARAM_VALUE', ['check', 'falloc-dio', '--param', 'fs=btrfs']],
+    ['E_BAD_PARAM_VALUE', ['check', 'falloc-dio', '--param', 'ring=sqpoll']],
+    ['E_UNKNOWN_PARAM', ['check', 'unaligned-dio', '--param', 'loops=2']],
+    ['E_UNKNOWN_VARIANT', ['matrix', '--kernel', 'v5.10']],
+    ['E_UNKNOWN_SCENARIO', ['matrix', '--scenario', 'nope']],
+    ['E_USAGE', ['matrix', '--format', 'html']],
     ['E_BAD_CONFIG_VALUE', ['check', 'falloc-dio', '--config', 'hung_task_timeout_secs=-1']],
     ['E_UNKNOWN_PARAM', ['check', 'falloc-dio', '--param', 'threads=2']],
     ['E_BAD_PARAM_VALUE', ['check', 'falloc-dio', '--param', 'loops=0']],
@@ -279,5 +302,56 @@ describe('bad input exits 2 with a code, a hint and nothing on stdout', () => {
     const r = lockstep('replay', good);
     expect(r.status).toBe(1);
     expect(r.stdout.startsWith(`replay: ${good}\n`)).toBe(true);
+  });
+});
+
+describe('lockstep matrix', () => {
+  it('prints the S4 rows as JSON, every cell as expected, exit 0', () => {
+    const r = lockstep('matrix', '--scenario', 'unaligned-dio', '--format', 'json');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      format: string;
+      version: number;
+      rows: {
+        scenario: string;
+        params: Record<string, string>;
+        cells: {
+          variant: string;
+          verdict: string;
+          matches: boolean;
+          complete: boolean;
+          token: string | null;
+        }[];
+      }[];
+    };
+    expect(doc).toMatchObject({ format: 'lockstep-matrix', version: 1 });
+    expect(new Set(doc.rows.map((x) => x.scenario))).toEqual(new Set(['unaligned-dio']));
+    for (const row of doc.rows) {
+      expect(row.cells.map((c) => c.variant)).toEqual(VARIANTS.map((v) => v.name));
+      for (const c of row.cells) {
+        expect(c.matches).toBe(true);
+        // A clean verdict comes from a complete search; a problem always has a token.
+        if (c.verdict === 'ok') expect(c.complete).toBe(true);
+        else expect(c.token).toMatch(/^unaligned-dio,/);
+      }
+    }
+    const defer = doc.rows.find((x) => x.params['ring'] === 'defer' && !x.params['fs']);
+    expect(defer?.cells.map((c) => c.verdict)).toEqual(['deadlock', 'ok', 'deadlock', 'deadlock']);
+  });
+
+  it('prints a markdown table with --format markdown, limited by --kernel', () => {
+    const r = lockstep(
+      'matrix',
+      '--scenario',
+      'reap-then-falloc',
+      '--kernel',
+      'v6.6-rc7',
+      '--format',
+      'markdown',
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['| scenario | params | v6.6-rc7 |', '|---|---|---|']);
+    expect(r.stdout).toContain('| reap-then-falloc | fs=ext4 | ok |');
+    expect(r.stdout).toContain('every verdict as expected');
   });
 });

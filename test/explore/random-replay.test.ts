@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { record } from '../../src/api/check.js';
-import { modelOf, resolveTarget, type Target } from '../../src/api/target.js';
+import { MATRIX_ROWS } from '../../src/api/matrix.js';
+import { modelOf, resolveTarget, type Target, targetHeader } from '../../src/api/target.js';
 import { LockstepError } from '../../src/core/errors.js';
 import type { Choice } from '../../src/core/schedule.js';
 import type { StepRecord } from '../../src/core/world.js';
@@ -13,19 +14,27 @@ import { VARIANTS } from '../../src/kernel/config.js';
 import { SCENARIOS } from '../../src/scenarios/index.js';
 
 // The contracts of STYLE.md habit 6: the same seed gives the same run, and a schedule replays
-// to the same trace. Checked over every built-in scenario and variant, with one and two loops.
+// to the same trace. Checked over every built-in scenario and variant, with one and two loops
+// where the scenario loops, and over the matrix's parameter sets.
 
 const MAX_STEPS = 10_000;
 
-const TARGETS: readonly Target[] = SCENARIOS.flatMap((s) =>
-  VARIANTS.flatMap((v) => ['1', '2'].map((loops) => resolveTarget(s.name, v.name, [], [['loops', loops]]))),
-);
+const TARGETS: readonly Target[] = [
+  ...SCENARIOS.flatMap((s) =>
+    VARIANTS.flatMap((v) =>
+      s.params.some((p) => p.name === 'loops')
+        ? ['1', '2'].map((loops) => resolveTarget(s.name, v.name, [], [['loops', loops]]))
+        : [resolveTarget(s.name, v.name)],
+    ),
+  ),
+  ...MATRIX_ROWS.flatMap((row) => VARIANTS.map((v) => resolveTarget(row.scenario, v.name, [], row.params))),
+];
 
 const targetArb = fc.constantFrom(...TARGETS);
 const seedArb = fc.integer({ min: 0, max: 0xffff_ffff });
 
 function targetName(t: Target): string {
-  return `${t.scenario.name},loops=${t.params['loops']}@${t.variant}`;
+  return targetHeader(t);
 }
 
 /** What a trace says happened, step by step. */

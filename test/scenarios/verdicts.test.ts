@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CheckResult, check } from '../../src/api/check.js';
+import { MATRIX_ROWS } from '../../src/api/matrix.js';
 import { resolveTarget, type Target, targetHeader } from '../../src/api/target.js';
 import { kernelOf } from '../../src/kernel/boot.js';
 import { VARIANTS } from '../../src/kernel/config.js';
@@ -28,8 +29,14 @@ const CASES: readonly Case[] = [
   ...SCENARIOS.flatMap((s) =>
     VARIANTS.flatMap((v) => [
       { scenario: s.name, variant: v.name },
-      { scenario: s.name, variant: v.name, params: [['loops', '2']] as Pairs },
+      ...(s.params.some((p) => p.name === 'loops')
+        ? [{ scenario: s.name, variant: v.name, params: [['loops', '2']] as Pairs }]
+        : []),
     ]),
+  ),
+  // Every row of `lockstep matrix`, with the tasks each counterexample leaves stuck.
+  ...MATRIX_ROWS.flatMap((row) =>
+    VARIANTS.map((v) => ({ scenario: row.scenario, variant: v.name, params: row.params })),
   ),
   { scenario: 'falloc-dio', variant: 'v6.6-rc7', config: [['io_uring_dio_caller_comp', '0']] },
   { scenario: 'falloc-dio', variant: 'v6.6', config: [['io_uring_dio_caller_comp', '1']] },
@@ -43,7 +50,7 @@ function targetOf(c: Case): Target {
 function summary(r: CheckResult) {
   const ex = r.execution;
   const blocked =
-    ex?.outcome.kind === 'deadlock'
+    ex?.outcome.kind === 'deadlock' || ex?.outcome.kind === 'livelock'
       ? ex.outcome.blocked.map((id) => {
           const a = ex.world.actors[id]!;
           const w = a.pending!.wait!;

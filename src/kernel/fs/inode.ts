@@ -71,8 +71,9 @@ function read_dio_count(inode: inode): Program<number> {
  * caller holds i_rwsem so no new direct I/O can start.
  *
  * In the dio-wait-interruptible variant the sleep is interruptible and returns -ERESTARTSYS for
- * callers that can unwind (`unwinds`: fallocate and truncate, which the proposal converted);
- * the write paths' drains keep the uninterruptible sleep.
+ * callers that can unwind (`unwinds`). Jens Axboe's proposal converted the fallocate callers; the
+ * model extends it to the truncate callers (xfs_setattr_size, ext4_setattr), which would need the
+ * same error path, and keeps the write paths' drains uninterruptible.
  */
 export const inode_dio_wait = kfunc(
   'fs/inode.c',

@@ -35,6 +35,8 @@ const SUPPORTED_SETUP =
 /** __io_req_task_work_add flags: IOU_F_TWQ_LAZY_WAKE, wake a DEFER_TASKRUN waiter only once it has enough items. */
 export const IOU_F_TWQ_LAZY_WAKE = 1;
 const INT_MAX = 0x7fffffff;
+/** num_online_cpus() of the modelled machine (the io-wq bound depends on it). */
+const NR_CPUS = 2;
 
 /**
  * io_uring/io_uring.c: io_req_task_complete (with the deferred flush folded in): posts the
@@ -393,7 +395,7 @@ export const __x64_sys_io_uring_setup = kfunc(
     if (!task.io_uring) {
       // io_uring_alloc_task_context -> io_init_wq_offload: bounded workers = min(entries, 4 * CPUs).
       task.io_uring = new io_uring_task(cx.world.oid(), task, tctx_task_work);
-      task.io_uring.io_wq = new io_wq(cx.world.oid(), task, Math.min(entries, 4 * 2));
+      task.io_uring.io_wq = new io_wq(cx.world.oid(), task, Math.min(entries, 4 * NR_CPUS));
     }
     task.io_uring.ring = new io_ring_ctx(cx.world.oid(), fd, flags, task);
     return fd;

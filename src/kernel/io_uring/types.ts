@@ -73,7 +73,18 @@ export class io_ring_ctx implements SimObject {
   /** Completions are posted by the submitter's task_work (or local work), so only it can fill the CQ ring. */
   providers(): Provider[] {
     if (this.task_complete) {
+      // The lazy wake-up needs more local work items than are queued: whoever completes a request
+      // of this task (an io-wq worker posting through io_req_complete_post) adds one.
+      const wq = this.submitter_task.io_uring?.io_wq;
+      const more =
+        this.cq_wait_nr > this.work_llist.length && wq
+          ? wq.workers.map((w) => ({
+              actor: w,
+              how: `complete its request of ${this.submitter_task.actor.label}, queueing the local work item that reaches cq_wait_nr and wakes it`,
+            }))
+          : [];
       return [
+        ...more,
         {
           actor: this.submitter_task.actor,
           how: `run the ring's local work (${this.work_llist.length} item(s) queued), which posts the CQEs, in io_uring_enter(GETEVENTS); the lazy wake-up (IOU_F_TWQ_LAZY_WAKE) wakes it only once ${this.cq_wait_nr || 'enough'} item(s) are queued`,

@@ -88,7 +88,7 @@ function* ext4_locked_range_op(
     yield* filemap_invalidate_unlock(cx, ip);
   }
   yield* inode_unlock(cx, ip);
-  return ret > 0 ? 0 : ret;
+  return Math.min(ret, 0);
 }
 
 /** fs/ext4/inode.c: ext4_punch_hole. Nothing to do at or past EOF. */

@@ -1,15 +1,15 @@
 import { kfunc } from '../../../core/frames.js';
 import { atomic, run } from '../../../core/op.js';
 import type { Kcx } from '../../sched.js';
-import type { iattr, inode, inode_operations } from '../fs.js';
+import { BLOCK_SIZE, type iattr, type inode, type inode_operations } from '../fs.js';
 import { dio_drain, filemap_invalidate_lock, filemap_invalidate_unlock } from '../inode.js';
 import type { iomap, iomap_ops } from '../iomap/direct-io.js';
 
 /**
  * fs/ext4/inode.c: ext4_iomap_begin for a direct write. Written blocks inside i_size map as they
- * are; otherwise ext4_iomap_alloc maps unwritten blocks as unwritten and allocates holes:
- * unwritten inside i_size (EXT4_GET_BLOCKS_IO_CREATE_EXT), zeroed past it
- * (EXT4_GET_BLOCKS_CREATE_ZERO), both IOMAP_F_NEW. NOWAIT never gets here for a non-overwrite:
+ * are; otherwise ext4_iomap_alloc maps unwritten blocks as unwritten and allocates holes: as
+ * unwritten extents when the mapping starts inside i_size (EXT4_GET_BLOCKS_IO_CREATE_EXT), as
+ * plain allocated blocks when it starts at or past it (EXT4_GET_BLOCKS_CREATE); both IOMAP_F_NEW. NOWAIT never gets here for a non-overwrite:
  * ext4_dio_write_checks refused it already.
  */
 export const ext4_iomap_begin = kfunc(
@@ -24,7 +24,7 @@ export const ext4_iomap_begin = kfunc(
           if (state === 'written') return { type: 'mapped', new: false };
           if (state === 'unwritten') return { type: 'unwritten', new: false };
           // ext4_iomap_alloc
-          if (offset + length > ip.i_size) {
+          if (Math.floor(offset / BLOCK_SIZE) * BLOCK_SIZE >= ip.i_size) {
             ip.preallocate(offset, length);
             ip.convertUnwritten(offset, length);
             return { type: 'mapped', new: true };
