@@ -88,6 +88,21 @@ export const MATRIX_ROWS: readonly MatrixRow[] = [
       ['fs', 'ext4'],
     ],
   ),
+  ...rows(
+    'falloc-dio',
+    RC7_DEADLOCK,
+    [['sqe', 'async']],
+    [
+      ['sqe', 'nowait'],
+      ['fs', 'ext4'],
+    ],
+  ),
+  ...rows('falloc-dio', RC7_DEADLOCK, [['signal', 'kill']], [['signal', 'usr1-restart']]),
+  ...rows(
+    'falloc-dio',
+    { 'v6.6-rc7': 'deadlock', 'v6.6': 'ok', 'dio-wait-interruptible': 'assertion', 'fallocate-nowait': 'ok' },
+    [['signal', 'usr1']],
+  ),
   ...rows('reap-then-falloc', ALL_OK, [['ring', 'defer']]),
   ...rows(
     'unaligned-dio',

@@ -8,7 +8,7 @@ import type { KernelConfig } from './config.js';
 import { ext4_mount } from './fs/ext4/super.js';
 import type { super_block } from './fs/fs.js';
 import { xfs_mount } from './fs/xfs/xfs_super.js';
-import { do_exit } from './kernel/entry.js';
+import { do_exit, TaskExited } from './kernel/entry.js';
 import { type Kcx, task_struct } from './sched.js';
 
 const kernelSlot = defineSlot<{ k: Kernel | null }>(() => ({ k: null }));
@@ -84,7 +84,13 @@ export class Kernel {
   /** Starts a user task (child of init) running `program`, then exiting through do_exit. */
   spawnUserTask(comm: string, pid: number, program: (cx: Kcx) => Program<void>): task_struct {
     return this.spawnTask('task', comm, pid, 1, function* (cx) {
-      yield* program(cx);
+      try {
+        yield* program(cx);
+      } catch (e) {
+        // Killed by a signal: get_signal already ran do_exit.
+        if (e instanceof TaskExited) return;
+        throw e;
+      }
       yield* do_exit(cx);
     });
   }

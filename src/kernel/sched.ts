@@ -15,6 +15,10 @@ export class task_struct implements TaskWorkTarget {
   io_uring: io_uring_task | null = null;
   /** True while the task executes in the kernel (a syscall, or the interrupt return path). */
   inKernel = false;
+  /** sighand->action: the signals with a user handler, and whether each has SA_RESTART. */
+  readonly sighand = new Map<number, { readonly sa_restart: boolean }>();
+  /** Signals whose handler ran, in order (what user space observed). */
+  readonly handled: number[] = [];
   /** Left by a syscall that failed with -EAGAIN: what a retry needs to change first (see RetryHint). */
   retry: RetryHint | null = null;
 

@@ -75,6 +75,9 @@ export function explain(world: World): string[] {
     if (wait.state === 'D' && ti?.notifySignal) {
       out.push(`TIF_NOTIFY_SIGNAL is set on ${a.label}, but it wakes only TASK_INTERRUPTIBLE sleepers.`);
     }
+    if (wait.state === 'D' && ti?.fatal_signal_pending()) {
+      out.push(`SIGKILL is pending on ${a.label}, but not even SIGKILL ends a TASK_UNINTERRUPTIBLE sleep.`);
+    }
   }
   const reported = new Set<Actor>();
   for (const a of blocked) {

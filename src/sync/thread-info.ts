@@ -2,6 +2,7 @@ import type { SimObject } from '../core/op.js';
 
 /** Signal numbers the model uses (include/uapi/asm-generic/signal.h). */
 export const SIGKILL = 9;
+export const SIGUSR1 = 10;
 
 /**
  * The thread flags a sleeping task's wake rules read (arch/x86/include/asm/thread_info.h), plus

@@ -451,3 +451,35 @@ export const __x64_sys_io_uring_enter = kfunc(
 export function push_sqe(ctx: io_ring_ctx, sqe: io_uring_sqe): void {
   ctx.sq.push(sqe);
 }
+
+/**
+ * io_uring/io_uring.c: io_uring_cancel_generic, from do_exit (io_uring_files_cancel): the exiting
+ * task waits, TASK_INTERRUPTIBLE, until its requests in flight are done, running its task_work
+ * and the ring's local work meanwhile, since their completions come back to it. Reads are not
+ * cancellable in flight: a direct write in flight is waited for.
+ */
+export const io_uring_cancel_generic = kfunc(
+  'io_uring/io_uring.c',
+  function* io_uring_cancel_generic(cx: Kcx) {
+    const task = current(cx);
+    const ctx = task.io_uring?.ring;
+    if (!ctx) return;
+    for (;;) {
+      const inflight = yield* run(
+        atomic('io_uring_cancel_generic: tctx_inflight', [ctx], () => ctx.inflight),
+      );
+      if (inflight === 0) return;
+      yield* io_run_task_work(cx);
+      if (ctx.flags & IORING_SETUP_DEFER_TASKRUN) yield* io_run_local_work(cx, ctx);
+      yield wait_event(cx, {
+        object: ctx,
+        reads: [task.ti, task.task_works],
+        until: 'its io_uring requests in flight to complete',
+        cond: () => ctx.inflight < inflight || task_work_pending(task) || ctx.work_llist.length > 0,
+        state: 'S',
+        ti: task.ti,
+        label: 'io_uring_cancel_generic: schedule',
+      });
+    }
+  },
+);

@@ -4,6 +4,7 @@ import { O_DIRECT } from '../../kernel/fs/fs.js';
 import { __x64_sys_fallocate, __x64_sys_ftruncate, __x64_sys_open } from '../../kernel/fs/open.js';
 import { __x64_sys_pwrite64 } from '../../kernel/fs/read_write.js';
 import { syscall } from '../../kernel/kernel/entry.js';
+import { __x64_sys_kill, __x64_sys_rt_sigaction } from '../../kernel/kernel/signal.js';
 import { current, type Kcx } from '../../kernel/sched.js';
 import { EAGAIN } from '../../sync/errno.js';
 import { spin_until } from '../../sync/wait.js';
@@ -48,6 +49,18 @@ export function* retry_eagain(cx: Kcx, attempt: () => Program<number>): Program<
 /** ftruncate(2). */
 export function ftruncate(cx: Kcx, fd: number, length: number): Program<number> {
   return syscall(cx, `ftruncate(${fd}, ${length})`, () => __x64_sys_ftruncate(cx, fd, length));
+}
+
+/** kill(2). */
+export function kill(cx: Kcx, pid: number, sig: number): Program<number> {
+  return syscall(cx, `kill(${pid}, ${sig})`, () => __x64_sys_kill(cx, pid, sig));
+}
+
+/** sigaction(2) with a handler that only returns; `sa_restart` sets SA_RESTART. */
+export function sigaction(cx: Kcx, sig: number, sa_restart: boolean): Program<number> {
+  return syscall(cx, `rt_sigaction(${sig}, handler${sa_restart ? ', SA_RESTART' : ''})`, () =>
+    __x64_sys_rt_sigaction(cx, sig, sa_restart),
+  );
 }
 
 /** glibc posix_fallocate: fallocate(fd, 0, offset, len), returning 0 or a positive errno. */
