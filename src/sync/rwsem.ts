@@ -13,14 +13,19 @@ import { wokenBy } from './wait.js';
 
 /**
  * kernel/locking/rwsem.c: a read-write semaphore (`i_rwsem`, `invalidate_lock`). Sleeping
- * acquisitions are TASK_UNINTERRUPTIBLE. Not modelled: the wait queue's FIFO order and handoff
- * (a reader is admitted whenever no writer holds the lock, even if a writer waits).
+ * acquisitions are TASK_UNINTERRUPTIBLE. A contended acquisition first joins the wait list
+ * (RWSEM_FLAG_WAITERS), then sleeps until it can take the lock: trylocks and fast paths fail
+ * while anyone waits (RWSEM_READ_FAILED_MASK, the cmpxchg from unlocked), as in the kernel.
+ * Not modelled: the wait list's order and handoff. A waiter takes the lock whenever it is free
+ * for it (optimistic lock stealing), so a reader may pass a waiting writer.
  */
 export class RwSemaphore {
   readonly name: string;
   writer: Actor | null = null;
   /** Current readers, one entry per hold. */
   readonly readers: Actor[] = [];
+  /** sem->wait_list: actors sleeping in the slow path. */
+  readonly waiters: Actor[] = [];
   private readonly sites = new Map<Actor, string>();
 
   constructor(
@@ -49,10 +54,42 @@ function site(cx: Cx): string {
   return cx.actor.frames[cx.actor.frames.length - 1]?.name ?? '?';
 }
 
-/** kernel/locking/rwsem.c: down_write. */
+/** Leaves the wait list (the waiter took the lock). */
+function dequeue(sem: RwSemaphore, actor: Actor): void {
+  const i = sem.waiters.indexOf(actor);
+  if (i >= 0) sem.waiters.splice(i, 1);
+}
+
+/**
+ * kernel/locking/rwsem.c: down_write. Takes a free lock at once (the fast path, or stealing it in
+ * the slow path); otherwise joins the wait list and sleeps D until the lock is free.
+ */
 export function* down_write(cx: LockCx, sem: RwSemaphore): Program<void> {
+  const take = () => {
+    dequeue(sem, cx.actor);
+    sem.writer = cx.actor;
+    sem.noteHold(cx.actor, site(cx));
+    lock_acquire(cx, sem, false);
+  };
+  const free = () => sem.writer === null && sem.readers.length === 0;
+  const got = yield* run(
+    atomic(
+      `down_write(${sem.name})`,
+      [sem],
+      () => {
+        if (free()) {
+          take();
+          return true;
+        }
+        sem.waiters.push(cx.actor);
+        return false;
+      },
+      () => (sem.writer === cx.actor ? '' : 'contended: joins the wait list'),
+    ),
+  );
+  if (got) return;
   yield guarded(
-    `down_write(${sem.name})`,
+    `rwsem_down_write_slowpath(${sem.name})`,
     [sem],
     {
       state: 'D',
@@ -61,19 +98,41 @@ export function* down_write(cx: LockCx, sem: RwSemaphore): Program<void> {
       wokenBy: wokenBy('D'),
       sleepFrames: ['down_write', 'rwsem_down_write_slowpath', 'schedule', '__schedule'],
     },
-    () => sem.writer === null && sem.readers.length === 0,
-    () => {
-      sem.writer = cx.actor;
-      sem.noteHold(cx.actor, site(cx));
-      lock_acquire(cx, sem, false);
-    },
+    free,
+    take,
   );
 }
 
-/** kernel/locking/rwsem.c: down_read. */
+/**
+ * kernel/locking/rwsem.c: down_read. Takes the lock at once when no writer holds it (the fast
+ * path, or reader lock stealing in the slow path while others wait); otherwise joins the wait
+ * list and sleeps D until no writer holds it.
+ */
 export function* down_read(cx: LockCx, sem: RwSemaphore): Program<void> {
+  const take = () => {
+    dequeue(sem, cx.actor);
+    sem.readers.push(cx.actor);
+    sem.noteHold(cx.actor, site(cx));
+    lock_acquire(cx, sem, true);
+  };
+  const got = yield* run(
+    atomic(
+      `down_read(${sem.name})`,
+      [sem],
+      () => {
+        if (sem.writer === null) {
+          take();
+          return true;
+        }
+        sem.waiters.push(cx.actor);
+        return false;
+      },
+      () => (sem.readers.includes(cx.actor) ? '' : 'contended: joins the wait list'),
+    ),
+  );
+  if (got) return;
   yield guarded(
-    `down_read(${sem.name})`,
+    `rwsem_down_read_slowpath(${sem.name})`,
     [sem],
     {
       state: 'D',
@@ -83,11 +142,7 @@ export function* down_read(cx: LockCx, sem: RwSemaphore): Program<void> {
       sleepFrames: ['down_read', 'rwsem_down_read_slowpath', 'schedule', '__schedule'],
     },
     () => sem.writer === null,
-    () => {
-      sem.readers.push(cx.actor);
-      sem.noteHold(cx.actor, site(cx));
-      lock_acquire(cx, sem, true);
-    },
+    take,
   );
 }
 
@@ -95,7 +150,7 @@ export function* down_read(cx: LockCx, sem: RwSemaphore): Program<void> {
 export function down_write_trylock(cx: LockCx, sem: RwSemaphore): Program<boolean> {
   return run(
     atomic(`down_write_trylock(${sem.name})`, [sem], () => {
-      if (sem.writer !== null || sem.readers.length > 0) return false;
+      if (sem.writer !== null || sem.readers.length > 0 || sem.waiters.length > 0) return false;
       sem.writer = cx.actor;
       sem.noteHold(cx.actor, site(cx));
       lock_acquire(cx, sem, false);
@@ -108,7 +163,7 @@ export function down_write_trylock(cx: LockCx, sem: RwSemaphore): Program<boolea
 export function down_read_trylock(cx: LockCx, sem: RwSemaphore): Program<boolean> {
   return run(
     atomic(`down_read_trylock(${sem.name})`, [sem], () => {
-      if (sem.writer !== null) return false;
+      if (sem.writer !== null || sem.waiters.length > 0) return false;
       sem.readers.push(cx.actor);
       sem.noteHold(cx.actor, site(cx));
       lock_acquire(cx, sem, true);

@@ -138,7 +138,10 @@ describe('ReplayStrategy via record()', () => {
   });
 
   it('replays the counterexample a random search found to the same trace and outcome', () => {
-    const rc7 = TARGETS.filter((t) => t.variant === 'v6.6-rc7' && t.scenario.name === 'falloc-dio');
+    // Without a signal (SIGKILL can end the task before it hangs), so every random run can deadlock.
+    const rc7 = TARGETS.filter(
+      (t) => t.variant === 'v6.6-rc7' && t.scenario.name === 'falloc-dio' && t.params['signal'] === 'none',
+    );
     fc.assert(
       fc.property(fc.constantFrom(...rc7), seedArb, (target, seed) => {
         const limits = { maxExecutions: 200, maxSteps: MAX_STEPS };

@@ -62,6 +62,7 @@ describe('rwsem', () => {
     step(w, r2);
     expect(sem.readers).toEqual([r1, r2]);
     expect(r1.held).toEqual([{ lock: sem, site: 'xfs_ilock', read: true }]);
+    step(w, wr); // joins the wait list
     expect(wr.status()).toBe('blocked');
     expect(wr.pending!.wait!.state).toBe('D');
     expect(sem.providers().map((p) => p.actor)).toEqual([r1, r2]);

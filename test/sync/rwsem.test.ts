@@ -36,6 +36,9 @@ describe('down_write', () => {
     const r = spawnActor(w, 'reader', (cx) => down_read(cx, sem));
     runActor(w, r);
     const wr = spawnActor(w, 'writer', (cx) => down_write(cx, sem));
+    // The contended fast path joins the wait list (one step), then the slow path sleeps.
+    runActor(w, wr);
+    expect(sem.waiters).toEqual([wr]);
     expect(wr.status()).toBe('blocked');
     const wait = wr.pending!.wait!;
     expect(wait.state).toBe('D');
@@ -54,6 +57,7 @@ describe('down_write', () => {
     runActor(w, w1);
     expect(sem.writer).toBe(w1);
     const w2 = spawnActor(w, 'w2', (cx) => down_write(cx, sem));
+    runActor(w, w2);
     expect(w2.status()).toBe('blocked');
     expect(w.choices()).toEqual([{ actor: w1.id, alt: 0 }]);
     runActor(w, w1);
@@ -85,22 +89,34 @@ describe('down_read', () => {
     });
     runActor(w, wr);
     const r = spawnActor(w, 'reader', (cx) => down_read(cx, sem));
+    runActor(w, r);
     expect(r.status()).toBe('blocked');
     expect(r.pending!.wait!.state).toBe('D');
     runActor(w, wr);
     expect(w.trace!.at(-1)!.wakes).toEqual([r.id]);
     runActor(w, r);
     expect(sem.readers).toEqual([r]);
+    expect(sem.waiters).toEqual([]);
   });
 
-  it('is admitted while a writer only waits (no FIFO handoff is modelled)', () => {
+  it('steals the lock while a writer only waits (no FIFO handoff is modelled), but a trylock fails', () => {
     const { w, sem } = setup();
     const r1 = spawnActor(w, 'r1', (cx) => down_read(cx, sem));
     runActor(w, r1);
     const wr = spawnActor(w, 'writer', (cx) => down_write(cx, sem));
-    const r2 = spawnActor(w, 'r2', (cx) => down_read(cx, sem));
+    runActor(w, wr);
     expect(wr.status()).toBe('blocked');
-    expect(r2.status()).toBe('runnable');
+    const got: boolean[] = [];
+    const tr = spawnActor(w, 'trier', function* (cx) {
+      got.push(yield* down_read_trylock(cx, sem));
+      got.push(yield* down_write_trylock(cx, sem));
+    });
+    runActor(w, tr, 2);
+    // RWSEM_FLAG_WAITERS is in RWSEM_READ_FAILED_MASK: both trylocks fail while the writer waits.
+    expect(got).toEqual([false, false]);
+    const r2 = spawnActor(w, 'r2', (cx) => down_read(cx, sem));
+    runActor(w, r2);
+    expect(sem.readers).toEqual([r1, r2]);
   });
 
   it('up_read by the last reader wakes a waiting writer; an earlier one does not', () => {
@@ -115,6 +131,7 @@ describe('down_read', () => {
     runActor(w, r1);
     runActor(w, r2);
     const wr = spawnActor(w, 'writer', (cx) => down_write(cx, sem));
+    runActor(w, wr);
     runActor(w, r1);
     expect(w.trace!.at(-1)!.wakes).toEqual([]);
     expect(wr.status()).toBe('blocked');
