@@ -1,15 +1,21 @@
 // Throughput of the explorer on the seed scenario: steps per second and executions per second,
 // for the sleep-set DFS (the default) and the naive DFS, on the shipped fix (v6.6), where the
 // whole tree must be explored. Run with `npm run bench` (builds first).
+
+import { MATRIX_ROWS, runMatrix } from '../dist/api/matrix.js';
 import { DfsStrategy, explore, modelOf, resolveTarget } from '../dist/index.js';
 
 // `naive`: also run the DFS without sleep sets (minutes past loops=1, so only there).
 const cases = [
-  { scenario: 'falloc-dio', variant: 'v6.6', loops: '1', naive: true },
-  { scenario: 'falloc-dio', variant: 'v6.6', loops: '2', naive: false },
-  { scenario: 'falloc-dio', variant: 'v6.6', loops: '3', naive: false },
-  { scenario: 'reap-then-falloc', variant: 'v6.6-rc7', loops: '1', naive: true },
-  { scenario: 'falloc-dio', variant: 'v6.6-rc7', loops: '1', naive: false },
+  { scenario: 'falloc-dio', variant: 'v6.6', params: [['loops', '1']], naive: true },
+  { scenario: 'falloc-dio', variant: 'v6.6', params: [['loops', '2']], naive: false },
+  { scenario: 'falloc-dio', variant: 'v6.6', params: [['loops', '3']], naive: false },
+  { scenario: 'reap-then-falloc', variant: 'v6.6-rc7', params: [['loops', '1']], naive: true },
+  { scenario: 'falloc-dio', variant: 'v6.6-rc7', params: [['loops', '1']], naive: false },
+  { scenario: 'falloc-dio', variant: 'v6.6', params: [['fs', 'ext4']], naive: false },
+  { scenario: 'unaligned-dio', variant: 'v6.6', params: [], naive: false },
+  { scenario: 'unaligned-dio', variant: 'v6.6', params: [['w2', 'unwritten']], naive: false },
+  { scenario: 'falloc-dio', variant: 'v6.6', params: [['signal', 'usr1']], naive: false },
 ];
 
 function measure(model, sleepSets, minMs = 1500) {
@@ -41,8 +47,8 @@ function row(cells) {
 
 console.log(row(['case', 'strategy', 'executions', 'complete', 'steps/s', 'execs/s', 'ms/explore']));
 for (const c of cases) {
-  const model = modelOf(resolveTarget(c.scenario, c.variant, [], [['loops', c.loops]]));
-  const name = `${c.scenario} loops=${c.loops} @${c.variant}`;
+  const model = modelOf(resolveTarget(c.scenario, c.variant, [], c.params));
+  const name = `${c.scenario}${c.params.map(([k, v]) => ` ${k}=${v}`).join('')} @${c.variant}`;
   const naiveExecutions = [];
   for (const sleepSets of [true, false]) {
     if (!sleepSets && !c.naive) continue;
@@ -65,4 +71,17 @@ for (const c of cases) {
       `${''.padEnd(36)} sleep sets run ${(naiveExecutions[1] / naiveExecutions[0]).toFixed(0)}x fewer executions`,
     );
   }
+}
+
+// The whole verdict matrix, as `lockstep matrix` runs it.
+{
+  const t0 = process.hrtime.bigint();
+  const lines = runMatrix();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cells = lines.flatMap((l) => l.cells);
+  const executions = cells.reduce((n, c) => n + c.result.explore.executions, 0);
+  const steps = cells.reduce((n, c) => n + c.result.explore.steps, 0);
+  console.log(
+    `\nmatrix: ${MATRIX_ROWS.length} rows, ${cells.length} cells, ${executions} executions, ${steps} steps in ${(ms / 1000).toFixed(1)} s (${Math.round((steps / ms) * 1000)} steps/s)`,
+  );
 }
