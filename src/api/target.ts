@@ -6,6 +6,7 @@ import { Kernel } from '../kernel/boot.js';
 import { applyOverrides, type KernelConfig, variant } from '../kernel/config.js';
 import { resolveParams, scenario } from '../scenarios/index.js';
 import type { ExpectedVerdict, Params, Scenario } from '../scenarios/scenario.js';
+import { LockdepSession, lockdepReport } from '../sync/lockdep-wire.js';
 
 /** What is checked: a scenario with its parameters, on a kernel variant with config overrides. */
 export interface Target {
@@ -37,13 +38,19 @@ export function resolveTarget(
   };
 }
 
-/** The model of a target: boot the kernel, then start the scenario's user tasks. */
+/**
+ * The model of a target: boot the kernel, then start the scenario's user tasks. With CONFIG_LOCKDEP
+ * every execution feeds one lockdep validator, made here (once per exploration), like lockdep
+ * across a boot; its first report ends the execution with a `lockdep` verdict.
+ */
 export function modelOf(t: Target): Model {
+  const lockdep = t.config.lockdep ? new LockdepSession({ release: t.config.release }) : null;
   return {
     build(world: World) {
-      const k = new Kernel(world, t.config, t.scenario.setup(t.params));
+      const k = new Kernel(world, t.config, t.scenario.setup(t.params), lockdep);
       for (const task of t.scenario.tasks(t.params)) k.spawnUserTask(task.comm, task.pid, task.program);
     },
+    report: (world: World) => lockdepReport(world),
   };
 }
 

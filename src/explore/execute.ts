@@ -5,9 +5,21 @@ import type { Choice } from '../core/schedule.js';
 import { World } from '../core/world.js';
 import type { Strategy } from './strategy.js';
 
+/** A problem the model's own checkers found during a step (a lockdep report), as data. */
+export interface ModelReport {
+  /** The checker's kind of report (`recursive`, `circular`...). */
+  readonly kind: string;
+  /** The headline, e.g. `WARNING: possible recursive locking detected`. */
+  readonly headline: string;
+  /** The full text, as the kernel prints it. */
+  text(): string;
+}
+
 /** What explore needs of a model: build a fresh world (setup and actors) for each execution. */
 export interface Model {
   build(world: World): void;
+  /** The report the model's checkers made in this execution so far, if any; checked after every step. */
+  report?(world: World): ModelReport | null;
 }
 
 /** How one execution ended. */
@@ -17,6 +29,8 @@ export type Outcome =
   /** Every actor that is not done waits, and those that run only spin in retry loops. */
   | { readonly kind: 'livelock'; readonly blocked: readonly number[] }
   | { readonly kind: 'assertion'; readonly actor: number; readonly message: string }
+  /** The lock validator reported (a possible deadlock, predicted even if this execution did not hang). */
+  | { readonly kind: 'lockdep'; readonly actor: number; readonly report: ModelReport }
   | { readonly kind: 'bound' }
   /** Abandoned by the strategy: every continuation was explored in an equivalent schedule. */
   | { readonly kind: 'pruned' };
@@ -35,7 +49,8 @@ function where(actor: Actor): string {
 
 /**
  * Runs one execution: builds the world, then lets the strategy pick among the enabled choices
- * until no actor can step (ok, deadlock or livelock), model code fails an assertion, or `maxSteps` is hit.
+ * until no actor can step (ok, deadlock or livelock), model code fails an assertion, the model's
+ * checkers report (lockdep), or `maxSteps` is hit.
  */
 export function execute(model: Model, strategy: Strategy, maxSteps: number, record = false): Execution {
   const world = new World({ record });
@@ -81,6 +96,8 @@ export function execute(model: Model, strategy: Strategy, maxSteps: number, reco
         'this is a bug in the model; run with --debug for the stack trace',
       );
     }
+    const report = model.report?.(world);
+    if (report) return { world, schedule, outcome: { kind: 'lockdep', actor: c.actor, report } };
     last = c.actor;
   }
 }

@@ -1,6 +1,7 @@
 import type { Actor } from '../core/actor.js';
 import type { Program } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
+import { attachLockdep, type LockdepSession } from '../sync/lockdep-wire.js';
 import { TaskWorkList } from '../sync/task-work.js';
 import { ThreadInfo } from '../sync/thread-info.js';
 import { BlockDevice } from './block/blk-mq.js';
@@ -29,7 +30,7 @@ export interface MachineSetup {
 }
 
 /**
- * A booted machine: one block device completing bios in hardirq context, one mounted filesystem
+ * A booted machine (with the exploration's lockdep, when given and CONFIG_LOCKDEP is on): one block device completing bios in hardirq context, one mounted filesystem
  * with its dio completion workqueue, and the user tasks a scenario starts.
  */
 export class Kernel {
@@ -44,8 +45,11 @@ export class Kernel {
     readonly world: World,
     readonly config: KernelConfig,
     setup: MachineSetup,
+    lockdep: LockdepSession | null = null,
   ) {
     world.slot(kernelSlot).k = this;
+    // CONFIG_PROVE_LOCKING: every lock operation goes through the exploration's validator.
+    if (lockdep && config.lockdep) attachLockdep(world, lockdep);
     this.bdev = new BlockDevice(this, 'nvme0n1');
     this.sb = (setup.fs === 'ext4' ? ext4_mount : xfs_mount)(this, this.bdev, setup.fileSize);
   }

@@ -26,8 +26,17 @@ export interface KernelConfig {
   readonly fallocate_nowait: boolean;
   /** The hung-task detector's timeout (kernel.hung_task_timeout_secs); a D-state task blocked for good is reported as blocked this long. */
   readonly hung_task_timeout_secs: number;
-  /** CONFIG_LOCKDEP: the hung-task report ends with every task's held locks. */
+  /**
+   * CONFIG_LOCKDEP (with PROVE_LOCKING): every lock goes through the exploration's lockdep
+   * validator, and the hung-task report ends with every task's held locks.
+   */
   readonly lockdep: boolean;
+  /**
+   * The dio annotation of Jens Axboe's lockdep demo (reference 9; not in mainline): inode_dio_begin
+   * takes a per-inode lockdep map `inode` shared, held by the submitter until inode_dio_end;
+   * inode_dio_wait takes it exclusive. Needs `lockdep`.
+   */
+  readonly lockdep_dio_map: boolean;
 }
 
 /** A config key as `lockstep list` shows it and `--config` parses it. */
@@ -55,7 +64,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'fallocate returns -EAGAIN instead of waiting for direct I/O; the caller retries',
   },
   { key: 'hung_task_timeout_secs', type: 'int', doc: 'hung-task timeout printed in reports (seconds)' },
-  { key: 'lockdep', type: 'bool', doc: 'list held locks after a hung-task report (CONFIG_LOCKDEP)' },
+  { key: 'lockdep', type: 'bool', doc: 'lockdep validates every lock; hung-task reports list held locks' },
+  {
+    key: 'lockdep_dio_map',
+    type: 'bool',
+    doc: 'lockdep map for direct I/O in flight: inode_dio_begin shared until inode_dio_end, inode_dio_wait exclusive',
+  },
   { key: 'release', type: 'string', doc: 'kernel release string printed in reports' },
 ];
 
@@ -69,6 +83,7 @@ export interface Variant {
 const base = {
   hung_task_timeout_secs: 120,
   lockdep: true,
+  lockdep_dio_map: false,
   inode_dio_wait_interruptible: false,
   fallocate_nowait: false,
 } as const;

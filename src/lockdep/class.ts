@@ -85,6 +85,10 @@ export interface LockMap {
   readonly wait: WaitTypes;
   readonly lockType: LockType;
   readonly validation: Validation;
+  /** A fixed `#version` (a model that pins boot-order versions); default: counted at registration. */
+  readonly version: number | undefined;
+  /** A fixed fake instance address; default: assigned in order of first sight. */
+  readonly address: bigint | undefined;
 }
 
 /** Options of {@link lockMap}. */
@@ -95,6 +99,8 @@ export interface LockMapInit {
   readonly wait?: WaitTypes | Primitive;
   readonly lockType?: LockType;
   readonly validation?: Validation;
+  readonly version?: number;
+  readonly address?: bigint;
 }
 
 /** Creates a lock map (`lockdep_init_map_type`); without a key the lock is static and keys itself. */
@@ -108,6 +114,8 @@ export function lockMap(name: string, init: LockMapInit = {}): LockMap {
     wait: typeof w === 'string' ? primitiveWait(w) : w,
     lockType: init.lockType ?? 'normal',
     validation: init.validation ?? 'full',
+    version: init.version,
+    address: init.address,
   };
 }
 
@@ -165,7 +173,7 @@ export class ClassRegistry {
       idx: this.all.length,
       key,
       name: map.name,
-      version: this.nameVersion(key, map.name),
+      version: map.version ?? this.nameVersion(key, map.name),
       subclass,
       waitOuter: map.wait.outer,
       waitInner: map.wait.inner,
@@ -194,6 +202,7 @@ export class ClassRegistry {
 
   /** A stable fake instance address for a map, in order of first sight (`ffff8881000000c0`). */
   mapAddress(map: LockMap): bigint {
+    if (map.address !== undefined) return map.address;
     let id = this.mapIds.get(map);
     if (id === undefined) this.mapIds.set(map, (id = this.mapIds.size + 1));
     return 0xffff888100000000n + BigInt(id) * 0x40n;

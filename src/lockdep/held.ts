@@ -29,6 +29,8 @@ export interface HeldLock {
   references: number;
   /** The chain key before this lock was pushed. */
   prevChainKey: string;
+  /** Held for work in flight across the return to user space (AcquireOptions.crosslock). */
+  readonly crosslock: boolean;
 }
 
 /** Where an irq-state change happened, for `irq event stamp` lines (struct irqtrace_events). */

@@ -57,6 +57,12 @@ export interface AcquireOptions {
   readonly frames?: Trace;
   /** lock_sync(): validated like an acquisition, never pushed. */
   readonly sync?: boolean;
+  /**
+   * A crosslock (crossrelease's term, reference/lockdep.md 4): held on behalf of work in flight,
+   * across the return to user space, until whoever completes the work releases it.
+   * lockdep_sys_exit does not count it; every other check treats it as an ordinary hold.
+   */
+  readonly crosslock?: boolean;
 }
 
 /** Where an operation happens: the site and the call stack (innermost first). */
@@ -95,6 +101,7 @@ interface AcquireSpec {
   readonly sync: boolean;
   readonly hardirqsOff: boolean | undefined;
   readonly references: number;
+  readonly crosslock: boolean;
 }
 
 function where(o: SiteOptions, fallback: string): { site: string; trace: Trace } {
@@ -197,6 +204,7 @@ export class Validator implements Core {
       sync: o.sync ?? false,
       hardirqsOff: undefined,
       references: 0,
+      crosslock: o.crosslock ?? false,
     });
   }
 
@@ -238,6 +246,7 @@ export class Validator implements Core {
       sync: s.sync,
       references: s.references,
       prevChainKey: task.chainKey,
+      crosslock: s.crosslock,
     };
     if (!checkWaitContext(this, task, h) && !this.on) return;
     if (!markUsage(this, task, h) && !this.on) return;
@@ -295,8 +304,12 @@ export class Validator implements Core {
     }
     const above = task.held.splice(i);
     task.chainKey = h.prevChainKey;
-    for (const r of above.slice(1)) {
-      // reacquire_held_locks: same arguments as the original acquisition, validated again.
+    this.reacquire(task, above.slice(1), trace);
+  }
+
+  /** reacquire_held_locks: same arguments as the original acquisitions, validated again. */
+  private reacquire(task: Task, locks: readonly HeldLock[], trace: Trace): void {
+    for (const r of locks) {
       this.lockAcquire(task, {
         map: r.map,
         subclass: r.cls.subclass,
@@ -309,8 +322,25 @@ export class Validator implements Core {
         sync: false,
         hardirqsOff: r.hardirqsOff,
         references: r.references,
+        crosslock: r.crosslock,
       });
     }
+  }
+
+  /** lock_downgrade (__lock_downgrade): the hold of `map` becomes shared, re-validated from there up. */
+  downgrade(task: Task, map: LockMap, o: SiteOptions = {}): void {
+    if (!this.on) return;
+    const { site, trace } = where(o, map.name);
+    const i = this.findHeld(task, map);
+    if (i < 0) {
+      this.emit(`bad-unlock|${task.label}|${map.name}`, () =>
+        badUnlockReport(this.printer, task, map, site, trace),
+      );
+      return;
+    }
+    const above = task.held.splice(i);
+    task.chainKey = above[0]!.prevChainKey;
+    this.reacquire(task, [{ ...above[0]!, read: 1 }, ...above.slice(1)], trace);
   }
 
   /** find_held_lock: the top entry, else scanning down without crossing into another irq context. */
@@ -397,9 +427,9 @@ export class Validator implements Core {
     this.softirqsOn(task, { ...o, site: where(o, '__do_softirq').site });
   }
 
-  /** lockdep_sys_exit: returning to user space with locks held is a report. */
+  /** lockdep_sys_exit: returning to user space with locks held is a report (crosslocks excepted). */
   returnToUser(task: Task): void {
-    if (!this.on || task.held.length === 0) return;
+    if (!this.on || task.held.every((h) => h.crosslock)) return;
     this.emit(`held-at-return|${task.label}|${task.held.map((h) => h.cls.idx).join(',')}`, () =>
       heldAtReturnReport(this.printer, task),
     );

@@ -21,6 +21,9 @@ export function verdictLine(ex: Execution): string {
   if (o.kind === 'assertion') {
     return `verdict: assertion failed in ${ex.world.actors[o.actor]!.label}: ${o.message}`;
   }
+  if (o.kind === 'lockdep') {
+    return `verdict: lockdep: ${o.report.headline.replace(/^WARNING: /, '')} (${ex.world.actors[o.actor]!.label})`;
+  }
   if (o.kind !== 'deadlock' && o.kind !== 'livelock') return `verdict: ${o.kind}`;
   const blocked = o.blocked.map((id) => ex.world.actors[id]!);
   if (o.kind === 'livelock') {
@@ -83,6 +86,10 @@ export function problemReport(token: string, ex: Execution): string {
       lines.push('');
     }
     lines.push(...formatWhy(explain(world)), '');
+  }
+  if (ex.outcome.kind === 'lockdep') {
+    // The report as the kernel prints it; the execution stops at the step that triggered it.
+    lines.push(...ex.outcome.report.text().trimEnd().split('\n'), '');
   }
   if (ex.outcome.kind === 'livelock') {
     for (const id of ex.outcome.blocked) lines.push(...repeatingCycle(ex, id), '');

@@ -3,7 +3,7 @@ import type { MachineSetup } from '../kernel/boot.js';
 import type { Kcx } from '../kernel/sched.js';
 
 /** A verdict a scenario expects on a kernel variant. */
-export type ExpectedVerdict = 'deadlock' | 'livelock' | 'assertion' | 'ok';
+export type ExpectedVerdict = 'deadlock' | 'livelock' | 'assertion' | 'lockdep' | 'ok';
 
 /** An integer scenario parameter (`--param loops=3`). */
 export interface IntParamSpec {

@@ -2,6 +2,7 @@ import type { Actor } from '../core/actor.js';
 import { type Cx, callSite } from '../core/frames.js';
 import type { SimObject } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
+import { lockdep_acquire, lockdep_downgrade, lockdep_release } from './lockdep-wire.js';
 
 /**
  * A lockdep class: the key's printed name, its `#version` (the boot-order count of keys with the
@@ -89,21 +90,26 @@ export interface LockCx extends Cx {
   readonly world: World;
 }
 
-/** lock_acquire: pushes the lock on the actor's held-lock stack, `at:` the calling model function. */
-export function lock_acquire(cx: LockCx, lock: Lockable, read: boolean): void {
+/**
+ * lock_acquire: pushes the lock on the actor's held-lock stack, `at:` the calling model function,
+ * and feeds the exploration's lockdep validator, if any (shared holds are non-recursive reads).
+ */
+export function lock_acquire(cx: LockCx, lock: Lockable, read: boolean, trylock = false): void {
   cx.actor.held.push({ lock, site: callSite(cx.actor), read });
   markUsage(cx.world, cx.actor, lock.lockClass, read);
+  lockdep_acquire(cx.world, cx.actor, lock, { read: read ? 1 : 0, trylock });
 }
 
 /** lock_release: drops the most recent hold of `lock` from the actor's held-lock stack. */
-export function lock_release(cx: Cx, lock: Lockable): void {
+export function lock_release(cx: LockCx, lock: Lockable): void {
   const held = cx.actor.held;
   for (let i = held.length - 1; i >= 0; i--) {
     if (held[i]!.lock === lock) {
       held.splice(i, 1);
-      return;
+      break;
     }
   }
+  lockdep_release(cx.world, cx.actor, lock);
 }
 
 /** lock_downgrade: the most recent hold of `lock` becomes a read hold, keeping its `at:` site. */
@@ -114,6 +120,7 @@ export function lock_downgrade(cx: LockCx, lock: Lockable): void {
     if (h.lock === lock) {
       held[i] = { ...h, read: true };
       markUsage(cx.world, cx.actor, lock.lockClass, true);
+      lockdep_downgrade(cx.world, cx.actor, lock);
       return;
     }
   }

@@ -153,7 +153,7 @@ export function down_write_trylock(cx: LockCx, sem: RwSemaphore): Program<boolea
       if (sem.writer !== null || sem.readers.length > 0 || sem.waiters.length > 0) return false;
       sem.writer = cx.actor;
       sem.noteHold(cx.actor, site(cx));
-      lock_acquire(cx, sem, false);
+      lock_acquire(cx, sem, false, true);
       return true;
     }),
   );
@@ -166,7 +166,7 @@ export function down_read_trylock(cx: LockCx, sem: RwSemaphore): Program<boolean
       if (sem.writer !== null || sem.waiters.length > 0) return false;
       sem.readers.push(cx.actor);
       sem.noteHold(cx.actor, site(cx));
-      lock_acquire(cx, sem, true);
+      lock_acquire(cx, sem, true, true);
       return true;
     }),
   );

@@ -229,6 +229,7 @@ describe('lockstep list', () => {
         'inode_dio_wait_interruptible',
         'io_uring_dio_caller_comp',
         'lockdep',
+        'lockdep_dio_map',
         'release',
       ].sort(),
     );

@@ -84,8 +84,10 @@ describe('RandomStrategy', () => {
         expect(b.schedule).toEqual(a.schedule);
         expect(b.outcome).toEqual(a.outcome);
         expect(steps(b.world.trace)).toEqual(steps(a.world.trace));
-        // A finished run of a built-in scenario always ends: no execution hits the step bound.
-        expect(a.outcome.kind === 'ok' || a.outcome.kind === 'deadlock').toBe(true);
+        // A finished run of a built-in scenario always ends: no execution hits the step bound. Its
+        // end is a verdict the matrix knows (livelock: fallocate-nowait with DEFER_TASKRUN); without
+        // lockdep_dio_map no built-in scenario makes lockdep report.
+        expect(['ok', 'deadlock', 'livelock', 'assertion']).toContain(a.outcome.kind);
       }),
       { numRuns: 60 },
     );
@@ -138,9 +140,13 @@ describe('ReplayStrategy via record()', () => {
   });
 
   it('replays the counterexample a random search found to the same trace and outcome', () => {
-    // Without a signal (SIGKILL can end the task before it hangs), so every random run can deadlock.
+    // Without signal=kill: there a random walk mostly lets SIGKILL land first, and 200 executions
+    // rarely reach the deadlock (the exhaustive search finds it; see the matrix).
     const rc7 = TARGETS.filter(
-      (t) => t.variant === 'v6.6-rc7' && t.scenario.name === 'falloc-dio' && t.params['signal'] === 'none',
+      (t) =>
+        t.variant === 'v6.6-rc7' &&
+        t.scenario.name === 'falloc-dio' &&
+        !t.paramOverrides.some(([k, v]) => k === 'signal' && v === 'kill'),
     );
     fc.assert(
       fc.property(fc.constantFrom(...rc7), seedArb, (target, seed) => {

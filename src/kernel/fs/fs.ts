@@ -1,6 +1,8 @@
+import type { Actor } from '../../core/actor.js';
 import type { Program, SimObject } from '../../core/op.js';
-import { AtomicCounter } from '../../sync/atomic-counter.js';
-import type { LockClass } from '../../sync/lock-class.js';
+import { AtomicCounter, type Obligation } from '../../sync/atomic-counter.js';
+import { type LockClass, lockClass } from '../../sync/lock-class.js';
+import type { LockRef } from '../../sync/lockdep-wire.js';
 import { PercpuRwSemaphore, type ReadHold } from '../../sync/percpu-rwsem.js';
 import { RwSemaphore } from '../../sync/rwsem.js';
 import type { Workqueue } from '../../sync/workqueue.js';
@@ -86,6 +88,12 @@ export interface Extent {
   readonly state: ExtentState;
 }
 
+/**
+ * The class of the dio annotation's map: one key for every inode, printed `(inode){++++}-{3:3}` in
+ * Jens Axboe's v6.6-rc7 report (reference 9).
+ */
+export const INODE_DIO_MAP: LockClass = lockClass('inode', 1, [3, 3]);
+
 /** include/linux/fs.h: struct inode, with the locks and the dio counter the seed path uses. */
 export class inode implements SimObject {
   readonly oid: number;
@@ -95,6 +103,10 @@ export class inode implements SimObject {
   readonly invalidate_lock: RwSemaphore;
   /** i_dio_count: direct I/O in flight. */
   readonly i_dio_count: AtomicCounter;
+  /** The lockdep map of the dio annotation (`lockdep_dio_map`), which lives beside i_dio_count. */
+  readonly i_dio_map: LockRef;
+  /** The actor holding the dio map for each direct I/O in flight (lockdep_dio_map). */
+  readonly i_dio_map_owners = new Map<Obligation, Actor>();
   /** Extents, sorted, non-overlapping; ranges not covered are holes. */
   extents: Extent[];
 
@@ -109,6 +121,7 @@ export class inode implements SimObject {
     this.i_rwsem = new RwSemaphore(w.oid(), i_sb.s_type.classes.i_mutex_key);
     this.invalidate_lock = new RwSemaphore(w.oid(), i_sb.s_type.classes.invalidate_lock);
     this.i_dio_count = new AtomicCounter(w.oid(), 'i_dio_count');
+    this.i_dio_map = { oid: this.i_dio_count.oid, lockClass: INODE_DIO_MAP };
     this.extents = i_size > 0 ? [{ start: 0, end: i_size, state: 'written' }] : [];
   }
 

@@ -1,7 +1,13 @@
 import { kfunc } from '../../core/frames.js';
-import { atomic, type Program, run } from '../../core/op.js';
+import { atomic, type Op, type Program, run } from '../../core/op.js';
 import { atomic_dec_and_test, atomic_inc, type Obligation } from '../../sync/atomic-counter.js';
 import { EAGAIN } from '../../sync/errno.js';
+import {
+  lockdep_acquire,
+  lockdep_release,
+  withEffectAfter,
+  withEffectBefore,
+} from '../../sync/lockdep-wire.js';
 import {
   down_read,
   down_read_trylock,
@@ -15,9 +21,21 @@ import { wait_event } from '../../sync/wait.js';
 import { current, type Kcx } from '../sched.js';
 import type { inode } from './fs.js';
 
-/** include/linux/fs.h: inode_dio_begin. Raises i_dio_count; `dio` is what will lower it. */
-export function inode_dio_begin(_cx: Kcx, inode: inode, dio: Obligation): Program<number> {
-  return run(atomic_inc(inode.i_dio_count, dio, 'inode_dio_begin: atomic_inc(&inode->i_dio_count)'));
+/**
+ * include/linux/fs.h: inode_dio_begin. Raises i_dio_count; `dio` is what will lower it. With
+ * `lockdep_dio_map` the submitter also takes the inode's dio map shared, as a crosslock: it stays
+ * held across the return to user space (lockdep_sys_exit skips it) until inode_dio_end, in
+ * whichever context that runs, releases it from the submitter's held-lock stack.
+ */
+export function inode_dio_begin(cx: Kcx, inode: inode, dio: Obligation): Program<number> {
+  const op = atomic_inc(inode.i_dio_count, dio, 'inode_dio_begin: atomic_inc(&inode->i_dio_count)');
+  if (!cx.k.config.lockdep_dio_map) return run(op);
+  return run(
+    withEffectAfter(op, () => {
+      inode.i_dio_map_owners.set(dio, cx.actor);
+      lockdep_acquire(cx.world, cx.actor, inode.i_dio_map, { read: 2, crosslock: true });
+    }),
+  );
 }
 
 /**
@@ -26,9 +44,19 @@ export function inode_dio_begin(_cx: Kcx, inode: inode, dio: Obligation): Progra
  */
 export const inode_dio_end = kfunc(
   'fs/inode.c',
-  function* inode_dio_end(_cx: Kcx, inode: inode, dio: Obligation) {
+  function* inode_dio_end(cx: Kcx, inode: inode, dio: Obligation) {
+    const op = atomic_dec_and_test(
+      inode.i_dio_count,
+      dio,
+      'inode_dio_end: atomic_dec_and_test(&inode->i_dio_count)',
+    );
+    const owner = inode.i_dio_map_owners.get(dio);
+    if (!owner) return void (yield* run(op));
     yield* run(
-      atomic_dec_and_test(inode.i_dio_count, dio, 'inode_dio_end: atomic_dec_and_test(&inode->i_dio_count)'),
+      withEffectAfter(op, () => {
+        inode.i_dio_map_owners.delete(dio);
+        lockdep_release(cx.world, cx.actor, inode.i_dio_map, owner);
+      }),
     );
   },
 );
@@ -54,14 +82,27 @@ export const __inode_dio_wait = kfunc(
 );
 
 /** inode_dio_wait's atomic_read of the counter. */
-function read_dio_count(inode: inode): Program<number> {
+function read_dio_count(inode: inode): Op<number> {
+  return atomic(
+    'inode_dio_wait: atomic_read(&inode->i_dio_count)',
+    [inode.i_dio_count],
+    () => inode.i_dio_count.value,
+    () => `i_dio_count = ${inode.i_dio_count.value}`,
+  );
+}
+
+/**
+ * inode_dio_wait's read, with `lockdep_dio_map` preceded by an exclusive acquire and release of the
+ * dio map (lock_sync-like: it waits for every holder), `at:` inode_dio_wait's caller (_RET_IP_).
+ */
+function dio_wait_read(cx: Kcx, inode: inode): Program<number> {
+  const op = read_dio_count(inode);
+  if (!cx.k.config.lockdep_dio_map) return run(op);
   return run(
-    atomic(
-      'inode_dio_wait: atomic_read(&inode->i_dio_count)',
-      [inode.i_dio_count],
-      () => inode.i_dio_count.value,
-      () => `i_dio_count = ${inode.i_dio_count.value}`,
-    ),
+    withEffectBefore(op, () => {
+      lockdep_acquire(cx.world, cx.actor, inode.i_dio_map, { callerDepth: 1 });
+      lockdep_release(cx.world, cx.actor, inode.i_dio_map);
+    }),
   );
 }
 
@@ -78,7 +119,7 @@ function read_dio_count(inode: inode): Program<number> {
 export const inode_dio_wait = kfunc(
   'fs/inode.c',
   function* inode_dio_wait(cx: Kcx, inode: inode, unwinds: boolean) {
-    const n = yield* read_dio_count(inode);
+    const n = yield* dio_wait_read(cx, inode);
     if (n === 0) return 0;
     return yield* __inode_dio_wait(cx, inode, unwinds && cx.k.config.inode_dio_wait_interruptible);
   },
@@ -103,7 +144,7 @@ export function dio_drain(cx: Kcx, inode: inode, caller: 'fallocate' | 'truncate
 export const inode_dio_wait_nowait = kfunc(
   'fs/inode.c',
   function* inode_dio_wait_nowait(cx: Kcx, inode: inode) {
-    const n = yield* read_dio_count(inode);
+    const n = yield* run(read_dio_count(inode));
     if (n === 0) return 0;
     const task = current(cx);
     const counter = inode.i_dio_count;

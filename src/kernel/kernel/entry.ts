@@ -1,6 +1,7 @@
 import { frame, inFrame, kfunc } from '../../core/frames.js';
 import { atomic, type Program, run } from '../../core/op.js';
 import { EINTR, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, errname } from '../../sync/errno.js';
+import { lockdep_sys_exit } from '../../sync/lockdep-wire.js';
 import { type CallbackHead, task_work_pending, task_work_run } from '../../sync/task-work.js';
 import { SIGKILL } from '../../sync/thread-info.js';
 import { io_uring_cancel_generic } from '../io_uring/io_uring.js';
@@ -106,7 +107,11 @@ export const exit_to_user_mode_loop = kfunc(
             ti.notifySignal ? 'TIF_NOTIFY_SIGNAL set' : ti.sigpending ? 'TIF_SIGPENDING set' : 'no work',
         ),
       );
-      if (!work) return restart ? 'restart' : cur;
+      if (!work) {
+        // exit_to_user_mode_prepare: lockdep_sys_exit once the work is done.
+        lockdep_sys_exit(cx.world, cx.actor);
+        return restart ? 'restart' : cur;
+      }
       // Once the registers are set up for a restart, a later signal finds nothing to fix up.
       const r: number | null | 'restart' = yield* arch_do_signal_or_restart(cx, restart ? null : cur);
       if (r === 'restart') restart = true;
