@@ -6,6 +6,7 @@ import { Kernel } from '../kernel/boot.js';
 import { applyOverrides, type KernelConfig, variant } from '../kernel/config.js';
 import { resolveParams, scenario } from '../scenarios/index.js';
 import type { ExpectedVerdict, Params, Scenario } from '../scenarios/scenario.js';
+import { deptCheck } from '../sync/dept-wire.js';
 import { LockdepSession, lockdepReport } from '../sync/lockdep-wire.js';
 
 /** What is checked: a scenario with its parameters, on a kernel variant with config overrides. */
@@ -50,7 +51,7 @@ export function modelOf(t: Target): Model {
       const k = new Kernel(world, t.config, t.scenario.setup(t.params), lockdep);
       for (const task of t.scenario.tasks(t.params)) k.spawnUserTask(task.comm, task.pid, task.program);
     },
-    report: (world: World) => lockdepReport(world),
+    report: (world: World) => lockdepReport(world) ?? deptCheck(world),
   };
 }
 

@@ -13,6 +13,10 @@ export interface ModelReport {
   readonly headline: string;
   /** The full text, as the kernel prints it. */
   text(): string;
+  /** Which checker made it; the outcome's kind (`lockdep` when absent). */
+  readonly checker?: 'lockdep' | 'dept';
+  /** The actor the report is about, when not the one that just stepped (a DEPT waiter). */
+  readonly actor?: number;
 }
 
 /** What explore needs of a model: build a fresh world (setup and actors) for each execution. */
@@ -31,6 +35,8 @@ export type Outcome =
   | { readonly kind: 'assertion'; readonly actor: number; readonly message: string }
   /** The lock validator reported (a possible deadlock, predicted even if this execution did not hang). */
   | { readonly kind: 'lockdep'; readonly actor: number; readonly report: ModelReport }
+  /** The DEPT wait/event tracker found a circular dependency between waits and events. */
+  | { readonly kind: 'dept'; readonly actor: number; readonly report: ModelReport }
   | { readonly kind: 'bound' }
   /** Abandoned by the strategy: every continuation was explored in an equivalent schedule. */
   | { readonly kind: 'pruned' };
@@ -97,7 +103,10 @@ export function execute(model: Model, strategy: Strategy, maxSteps: number, reco
       );
     }
     const report = model.report?.(world);
-    if (report) return { world, schedule, outcome: { kind: 'lockdep', actor: c.actor, report } };
+    if (report) {
+      const kind = report.checker ?? 'lockdep';
+      return { world, schedule, outcome: { kind, actor: report.actor ?? c.actor, report } };
+    }
     last = c.actor;
   }
 }

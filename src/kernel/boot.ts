@@ -1,6 +1,7 @@
 import type { Actor } from '../core/actor.js';
 import type { Program } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
+import { attachDept } from '../sync/dept-wire.js';
 import { attachLockdep, type LockdepSession } from '../sync/lockdep-wire.js';
 import { TaskWorkList } from '../sync/task-work.js';
 import { ThreadInfo } from '../sync/thread-info.js';
@@ -50,6 +51,8 @@ export class Kernel {
     world.slot(kernelSlot).k = this;
     // CONFIG_PROVE_LOCKING: every lock operation goes through the exploration's validator.
     if (lockdep && config.lockdep) attachLockdep(world, lockdep);
+    // CONFIG_DEPT: a wait/event tracker per execution.
+    if (config.dept) attachDept(world, { release: config.release });
     this.bdev = new BlockDevice(this, 'nvme0n1');
     this.sb = (setup.fs === 'ext4' ? ext4_mount : xfs_mount)(this, this.bdev, setup.fileSize);
   }

@@ -37,6 +37,11 @@ export interface KernelConfig {
    * inode_dio_wait takes it exclusive. Needs `lockdep`.
    */
   readonly lockdep_dio_map: boolean;
+  /**
+   * CONFIG_DEPT (out of tree): the DEPT wait/event tracker records every blocking wait and the
+   * event contexts open in the waiter, and reports a circular dependency. Opt-in.
+   */
+  readonly dept: boolean;
 }
 
 /** A config key as `lockstep list` shows it and `--config` parses it. */
@@ -70,6 +75,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     type: 'bool',
     doc: 'lockdep map for direct I/O in flight: inode_dio_begin shared until inode_dio_end, inode_dio_wait exclusive',
   },
+  {
+    key: 'dept',
+    type: 'bool',
+    doc: 'DEPT tracks waits and events (locks, i_dio_count, completions) and reports circular dependencies',
+  },
   { key: 'release', type: 'string', doc: 'kernel release string printed in reports' },
 ];
 
@@ -84,6 +94,7 @@ const base = {
   hung_task_timeout_secs: 120,
   lockdep: true,
   lockdep_dio_map: false,
+  dept: false,
   inode_dio_wait_interruptible: false,
   fallocate_nowait: false,
 } as const;

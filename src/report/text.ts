@@ -21,6 +21,9 @@ export function verdictLine(ex: Execution): string {
   if (o.kind === 'assertion') {
     return `verdict: assertion failed in ${ex.world.actors[o.actor]!.label}: ${o.message}`;
   }
+  if (o.kind === 'dept') {
+    return `verdict: dept: ${o.report.headline.replace(/^DEPT: /, '').replace(/\.$/, '')} (${ex.world.actors[o.actor]!.label})`;
+  }
   if (o.kind === 'lockdep') {
     return `verdict: lockdep: ${o.report.headline.replace(/^WARNING: /, '')} (${ex.world.actors[o.actor]!.label})`;
   }
@@ -87,7 +90,7 @@ export function problemReport(token: string, ex: Execution): string {
     }
     lines.push(...formatWhy(explain(world)), '');
   }
-  if (ex.outcome.kind === 'lockdep') {
+  if (ex.outcome.kind === 'lockdep' || ex.outcome.kind === 'dept') {
     // The report as the kernel prints it; the execution stops at the step that triggered it.
     lines.push(...ex.outcome.report.text().trimEnd().split('\n'), '');
   }

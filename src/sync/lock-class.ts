@@ -1,4 +1,4 @@
-import type { Actor } from '../core/actor.js';
+import type { Actor, HeldLock } from '../core/actor.js';
 import { type Cx, callSite } from '../core/frames.js';
 import type { SimObject } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
@@ -85,6 +85,9 @@ export function usageString(world: World, cls: LockClass): string {
   );
 }
 
+/** The call stack, innermost first, at which each hold was taken (DEPT's [S] stacktrace). */
+export const heldStacks = new WeakMap<HeldLock, readonly string[]>();
+
 /** Context the lock primitives need: the actor and its world. */
 export interface LockCx extends Cx {
   readonly world: World;
@@ -95,7 +98,9 @@ export interface LockCx extends Cx {
  * and feeds the exploration's lockdep validator, if any (shared holds are non-recursive reads).
  */
 export function lock_acquire(cx: LockCx, lock: Lockable, read: boolean, trylock = false): void {
-  cx.actor.held.push({ lock, site: callSite(cx.actor), read });
+  const hold = { lock, site: callSite(cx.actor), read };
+  heldStacks.set(hold, cx.actor.frames.map((f) => f.name).reverse());
+  cx.actor.held.push(hold);
   markUsage(cx.world, cx.actor, lock.lockClass, read);
   lockdep_acquire(cx.world, cx.actor, lock, { read: read ? 1 : 0, trylock });
 }

@@ -224,6 +224,7 @@ describe('lockstep list', () => {
     ]);
     expect(doc.configKeys.map((k) => k.key).sort()).toEqual(
       [
+        'dept',
         'fallocate_nowait',
         'hung_task_timeout_secs',
         'inode_dio_wait_interruptible',

@@ -1,6 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import type { Program, SimObject } from '../../core/op.js';
 import { AtomicCounter, type Obligation } from '../../sync/atomic-counter.js';
+import type { DeptDeliverer } from '../../sync/dept-wire.js';
 import { type LockClass, lockClass } from '../../sync/lock-class.js';
 import type { LockRef } from '../../sync/lockdep-wire.js';
 import { PercpuRwSemaphore, type ReadHold } from '../../sync/percpu-rwsem.js';
@@ -225,6 +226,8 @@ export class kiocb {
   dio_complete: ((cx: Kcx, data: unknown) => Program<number>) | null = null;
   /** The structure embedding this kiocb (the io_uring request), for container_of. */
   container: unknown = null;
+  /** For IOCB_DIO_CALLER_COMP (DEPT): the one task that will run the deferred completion, set by the issuer. */
+  caller_comp_deliverer: (() => DeptDeliverer | null) | null = null;
   /** The sb_writers read hold a write in flight carries (kiocb_start_write to kiocb_end_write). */
   writeHold: ReadHold | null = null;
 

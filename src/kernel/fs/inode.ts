@@ -1,6 +1,7 @@
 import { kfunc } from '../../core/frames.js';
 import { atomic, type Op, type Program, run } from '../../core/op.js';
 import { atomic_dec_and_test, atomic_inc, type Obligation } from '../../sync/atomic-counter.js';
+import { dept_event_end } from '../../sync/dept-wire.js';
 import { EAGAIN } from '../../sync/errno.js';
 import {
   lockdep_acquire,
@@ -50,6 +51,7 @@ export const inode_dio_end = kfunc(
       dio,
       'inode_dio_end: atomic_dec_and_test(&inode->i_dio_count)',
     );
+    dept_event_end(cx.world, dio);
     const owner = inode.i_dio_map_owners.get(dio);
     if (!owner) return void (yield* run(op));
     yield* run(

@@ -1,4 +1,5 @@
 import { kfunc } from '../../core/frames.js';
+import type { DeptDeliverer } from '../../sync/dept-wire.js';
 import { EAGAIN, EIOCBQUEUED } from '../../sync/errno.js';
 import { kiocb_end_write, kiocb_start_write } from '../fs/freeze.js';
 import { IOCB_DIO_CALLER_COMP, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, type kiocb } from '../fs/fs.js';
@@ -72,6 +73,21 @@ export const kiocb_done = kfunc('io_uring/rw.c', function* kiocb_done(cx: Kcx, r
 });
 
 /**
+ * For DEPT: who runs a deferred dio completion (io_req_rw_complete) of `req`. On a DEFER_TASKRUN
+ * ring, the submitter, only from io_uring_enter(GETEVENTS): only waiting on that ring reaches it.
+ * Otherwise the request's task, from its task_work: TWA_SIGNAL sets TIF_NOTIFY_SIGNAL, which
+ * ends an interruptible sleep, and the way back to user space runs the work.
+ */
+function caller_comp_deliverer(req: io_kiocb): DeptDeliverer {
+  const ctx = req.ctx;
+  if (ctx.task_complete) {
+    return { actor: ctx.submitter_task.actor, reachable: (w) => w.object === ctx };
+  }
+  const signals = ctx.notify_method === 'TWA_SIGNAL' || ctx.notify_method === 'TWA_SIGNAL_NO_IPI';
+  return { actor: req.task.actor, reachable: (w) => w.object === ctx || (signals && w.state === 'S') };
+}
+
+/**
  * io_uring/rw.c: io_write as of v6.6-rc7. Inline issue sets IOCB_NOWAIT; regular files take
  * sb_writers (kiocb_start_write); then, on rc7 only, every non-IOPOLL write gets
  * IOCB_DIO_CALLER_COMP. -EAGAIN under NOWAIT drops sb_writers and asks for a punt to io-wq.
@@ -84,8 +100,10 @@ export const io_write = kfunc(
     else iocb.ki_flags &= ~IOCB_NOWAIT;
     if (req.isreg) yield* kiocb_start_write(cx, iocb);
     iocb.ki_flags |= IOCB_WRITE;
-    if (cx.k.config.io_uring_dio_caller_comp && !(iocb.ki_flags & IOCB_HIPRI))
+    if (cx.k.config.io_uring_dio_caller_comp && !(iocb.ki_flags & IOCB_HIPRI)) {
       iocb.ki_flags |= IOCB_DIO_CALLER_COMP;
+      iocb.caller_comp_deliverer = () => caller_comp_deliverer(req);
+    }
     const ret2 = yield* req.file.f_op.write_iter(cx, iocb);
     // -EAGAIN with REQ_F_NOWAIT completes the request with it (goto done).
     if (force_nonblock && ret2 === -EAGAIN && !req.nowait) {

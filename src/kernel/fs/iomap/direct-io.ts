@@ -2,6 +2,7 @@ import type { Actor } from '../../../core/actor.js';
 import { kfunc } from '../../../core/frames.js';
 import { atomic, type Program, type Provider, run, type SimObject } from '../../../core/op.js';
 import { Obligation } from '../../../sync/atomic-counter.js';
+import { dept_event_begin, deptClassOf } from '../../../sync/dept-wire.js';
 import { EAGAIN, EIOCBQUEUED } from '../../../sync/errno.js';
 import { wait_event } from '../../../sync/wait.js';
 import { queue_work, type WorkStruct } from '../../../sync/workqueue.js';
@@ -237,6 +238,14 @@ export const __iomap_dio_rw = kfunc(
       flags |= IOMAP_OVERWRITE_ONLY;
     }
 
+    // DEPT: the i_dio_count event this dio owes. With IOMAP_DIO_CALLER_COMP (still set once the
+    // bio is submitted) one task runs inode_dio_end: the issuer's choice, e.g. io_uring's task_work.
+    dept_event_begin(cx.world, cx.actor, dio.owes, {
+      cls: deptClassOf(inode.i_dio_count),
+      s: 'inode_dio_begin',
+      e: 'inode_dio_end',
+      deliverer: () => (dio.flags & IOMAP_DIO_CALLER_COMP ? (iocb.caller_comp_deliverer?.() ?? null) : null),
+    });
     yield* inode_dio_begin(cx, inode, dio.owes);
 
     // iomap_iter -> ->iomap_begin, for the single mapping the write covers.
