@@ -65,6 +65,14 @@ export function problemJson(target: Target, token: string | null, ex: Execution 
     token,
     blocked: ex ? blockedJson(ex) : [],
     assertion: ex?.outcome.kind === 'assertion' ? ex.outcome.message : null,
+    report:
+      ex?.outcome.kind === 'lockdep' || ex?.outcome.kind === 'dept'
+        ? {
+            kind: ex.outcome.report.kind,
+            headline: ex.outcome.report.headline,
+            text: ex.outcome.report.text(),
+          }
+        : null,
     why: ex?.outcome.kind === 'deadlock' || ex?.outcome.kind === 'livelock' ? explain(ex.world) : [],
     steps: ex?.world.trace?.length ?? 0,
   };

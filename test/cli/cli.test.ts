@@ -357,3 +357,22 @@ describe('lockstep matrix', () => {
     expect(r.stdout).toContain('every verdict as expected');
   });
 });
+
+describe('lockdep and DEPT verdicts in JSON', () => {
+  it('carries the kernel-text report of a lockdep or DEPT verdict', () => {
+    for (const [key, kind, headline] of [
+      ['lockdep_dio_map', 'recursive', 'WARNING: possible recursive locking detected'],
+      ['dept', 'dept', 'DEPT: Circular dependency has been detected.'],
+    ] as const) {
+      const r = lockstep('check', 'falloc-dio', '--kernel', 'v6.6-rc7', '--config', `${key}=1`, '--json');
+      expect(r.status).toBe(1);
+      const doc = JSON.parse(r.stdout) as {
+        results: { verdict: string; report: { kind: string; headline: string; text: string } | null }[];
+      };
+      const res = doc.results[0]!;
+      expect(res.verdict).toBe(key === 'dept' ? 'dept' : 'lockdep');
+      expect(res.report?.text).toContain(headline);
+      if (key !== 'dept') expect(res.report).toMatchObject({ kind, headline });
+    }
+  });
+});
