@@ -39,6 +39,11 @@ function strategyOf(o: CheckOptions): Strategy {
   return o.strategy === 'random' ? new RandomStrategy(o.seed) : new DfsStrategy();
 }
 
+/** The verdict a check gives: the found problem's kind (deadlock, livelock, assertion, lockdep, dept) or ok. */
+export function verdictOfResult(r: CheckResult): string {
+  return r.explore.found ? r.explore.found.outcome.kind : 'ok';
+}
+
 /** Explores a target and, for a problem found, replays its schedule with a trace. */
 export function check(target: Target, options: CheckOptions = DEFAULT_CHECK): CheckResult {
   const model = modelOf(target);

@@ -1,6 +1,6 @@
 import { VARIANTS } from '../kernel/config.js';
 import type { ExpectedVerdict } from '../scenarios/scenario.js';
-import { type CheckOptions, type CheckResult, check, DEFAULT_CHECK } from './check.js';
+import { type CheckOptions, type CheckResult, check, DEFAULT_CHECK, verdictOfResult } from './check.js';
 import { resolveTarget } from './target.js';
 
 type Pairs = readonly (readonly [string, string])[];
@@ -144,11 +144,6 @@ export interface MatrixCell {
 export interface MatrixLine {
   readonly row: MatrixRow;
   readonly cells: readonly MatrixCell[];
-}
-
-/** The verdict a check gives: deadlock, livelock, assertion or ok. */
-export function verdictOfResult(r: CheckResult): string {
-  return r.explore.found ? r.explore.found.outcome.kind : 'ok';
 }
 
 /** Whether a cell agrees with its expectation (an incomplete clean search does not). */

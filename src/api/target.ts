@@ -46,13 +46,17 @@ export function resolveTarget(
  */
 export function modelOf(t: Target): Model {
   const lockdep = t.config.lockdep ? new LockdepSession({ release: t.config.release }) : null;
-  return {
+  const model: Model = {
     build(world: World) {
       const k = new Kernel(world, t.config, t.scenario.setup(t.params), lockdep);
       for (const task of t.scenario.tasks(t.params)) k.spawnUserTask(task.comm, task.pid, task.program);
     },
-    report: (world: World) => lockdepReport(world) ?? deptCheck(world),
   };
+  // The per-step report hook is installed only for the checkers this config turns on.
+  if (lockdep && t.config.dept) return { ...model, report: (w) => lockdepReport(w) ?? deptCheck(w) };
+  if (lockdep) return { ...model, report: lockdepReport };
+  if (t.config.dept) return { ...model, report: deptCheck };
+  return model;
 }
 
 function pairs(list: readonly (readonly [string, string])[]): string {

@@ -49,6 +49,13 @@ export function kfunc<C extends Cx, A extends unknown[], R>(
   return wrapped;
 }
 
+/** The actor's call stack as function names, innermost first, without the `skip` innermost frames. */
+export function frameNames(actor: Actor, skip = 0): string[] {
+  const out: string[] = [];
+  for (let i = actor.frames.length - 1 - skip; i >= 0; i--) out.push(actor.frames[i]!.name);
+  return out;
+}
+
 /** The name of the innermost frame, the `at:` site of a lock taken there. */
 export function callSite(actor: Actor): string {
   return actor.frames[actor.frames.length - 1]?.name ?? '(none)';

@@ -7,10 +7,15 @@ import type { BfsNode } from './graph.js';
 import type { HeldLock, Task } from './held.js';
 import { type LockdepReport, makeReport } from './report.js';
 
-/** print_deadlock_bug: the task already holds a lock of the class it is acquiring. */
-export function recursiveReport(p: Printer, task: Task, prev: HeldLock, next: HeldLock): LockdepReport {
-  const headline = 'WARNING: possible recursive locking detected';
-  const lines = [
+/** The opening both lock-order reports share: banner, the lock being acquired, the one held. */
+function tryingWhileHolding(
+  p: Printer,
+  headline: string,
+  task: Task,
+  prev: HeldLock,
+  next: HeldLock,
+): string[] {
+  return [
     ...p.banner(headline),
     `${task.label} is trying to acquire lock:`,
     p.lock(next),
@@ -18,6 +23,14 @@ export function recursiveReport(p: Printer, task: Task, prev: HeldLock, next: He
     'but task is already holding lock:',
     p.lock(prev),
     '',
+  ];
+}
+
+/** print_deadlock_bug: the task already holds a lock of the class it is acquiring. */
+export function recursiveReport(p: Printer, task: Task, prev: HeldLock, next: HeldLock): LockdepReport {
+  const headline = 'WARNING: possible recursive locking detected';
+  const lines = [
+    ...tryingWhileHolding(p, headline, task, prev, next),
     'other info that might help us debug this:',
     ' Possible unsafe locking scenario:',
     '',
@@ -80,13 +93,7 @@ export function circularReport(
 ): LockdepReport {
   const headline = 'WARNING: possible circular locking dependency detected';
   const lines = [
-    ...p.banner(headline),
-    `${task.label} is trying to acquire lock:`,
-    p.lock(next),
-    '',
-    'but task is already holding lock:',
-    p.lock(prev),
-    '',
+    ...tryingWhileHolding(p, headline, task, prev, next),
     'which lock already depends on the new lock.',
     '',
     '',

@@ -146,6 +146,11 @@ export class Validator implements Core {
     return [...this.found];
   }
 
+  /** The `i`-th report found, without copying the list (the model checks this after every step). */
+  reportAt(i: number): LockdepReport | null {
+    return this.found[i] ?? null;
+  }
+
   /** Whether validation is still on (debug_locks). */
   get enabled(): boolean {
     return this.on;
@@ -290,13 +295,8 @@ export class Validator implements Core {
   release(task: Task, map: LockMap, o: SiteOptions = {}): void {
     if (!this.on) return;
     const { site, trace } = where(o, map.name);
-    const i = this.findHeld(task, map);
-    if (i < 0) {
-      this.emit(`bad-unlock|${task.label}|${map.name}`, () =>
-        badUnlockReport(this.printer, task, map, site, trace),
-      );
-      return;
-    }
+    const i = this.heldOrBadUnlock(task, map, site, trace);
+    if (i < 0) return;
     const h = task.held[i]!;
     if (h.references) {
       h.references--;
@@ -305,6 +305,17 @@ export class Validator implements Core {
     const above = task.held.splice(i);
     task.chainKey = h.prevChainKey;
     this.reacquire(task, above.slice(1), trace);
+  }
+
+  /** The index of `map` in the task's held locks; -1 after a bad-unlock report when it is not held. */
+  private heldOrBadUnlock(task: Task, map: LockMap, site: string, trace: Trace): number {
+    const i = this.findHeld(task, map);
+    if (i < 0) {
+      this.emit(`bad-unlock|${task.label}|${map.name}`, () =>
+        badUnlockReport(this.printer, task, map, site, trace),
+      );
+    }
+    return i;
   }
 
   /** reacquire_held_locks: same arguments as the original acquisitions, validated again. */
@@ -331,13 +342,8 @@ export class Validator implements Core {
   downgrade(task: Task, map: LockMap, o: SiteOptions = {}): void {
     if (!this.on) return;
     const { site, trace } = where(o, map.name);
-    const i = this.findHeld(task, map);
-    if (i < 0) {
-      this.emit(`bad-unlock|${task.label}|${map.name}`, () =>
-        badUnlockReport(this.printer, task, map, site, trace),
-      );
-      return;
-    }
+    const i = this.heldOrBadUnlock(task, map, site, trace);
+    if (i < 0) return;
     const above = task.held.splice(i);
     task.chainKey = above[0]!.prevChainKey;
     this.reacquire(task, [{ ...above[0]!, read: 1 }, ...above.slice(1)], trace);

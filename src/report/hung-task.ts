@@ -1,12 +1,19 @@
 import type { Actor } from '../core/actor.js';
+import { frameNames } from '../core/frames.js';
 import type { World } from '../core/world.js';
+import type { Execution } from '../explore/execute.js';
 import { kernelOf } from '../kernel/boot.js';
+
+/** The actors a deadlocked execution leaves in state D: the hung-task detector's candidates. */
+export function hungActors(ex: Execution): Actor[] {
+  if (ex.outcome.kind !== 'deadlock') return [];
+  return ex.outcome.blocked.map((id) => ex.world.actors[id]!).filter((a) => a.pending?.wait?.state === 'D');
+}
 
 /** The call trace of a blocked actor, innermost first: the sleep's frames, then the model's. */
 export function callTrace(actor: Actor): string[] {
   const sleep = actor.pending?.wait?.sleepFrames ?? [];
-  const frames = [...actor.frames.map((f) => f.name), ...sleep];
-  return frames.reverse();
+  return [...[...sleep].reverse(), ...frameNames(actor)];
 }
 
 /** 0x%08lx. */

@@ -1,16 +1,11 @@
 import type { Actor, HeldLock } from '../core/actor.js';
 import type { World } from '../core/world.js';
-import { className, isLockable, type Lockable, usageString } from '../sync/lock-class.js';
-
-/** A stable fake instance address for an object, so lock lines look and sort like the kernel's. */
-export function instanceAddress(oid: number): string {
-  return `ffff8881${(oid * 0x40).toString(16).padStart(8, '0')}`;
-}
+import { className, instanceAddress, isLockable, type Lockable, usageString } from '../sync/lock-class.js';
 
 /** lockdep's print_lock: `<addr> (<class>){usage}-{outer:inner}, at: <site>`. */
 export function lockLine(world: World, lock: Lockable, site: string): string {
   const c = lock.lockClass;
-  return `${instanceAddress(lock.oid)} (${className(c)}){${usageString(world, c)}}-{${c.wait[0]}:${c.wait[1]}}, at: ${site}`;
+  return `${instanceAddress(lock.oid).toString(16)} (${className(c)}){${usageString(world, c)}}-{${c.wait[0]}:${c.wait[1]}}, at: ${site}`;
 }
 
 /** The locks lockdep would list for an actor: held ones, plus the one it is blocked acquiring. */

@@ -1,4 +1,6 @@
-import { cellMatches, type MatrixCell, type MatrixLine, verdictOfResult } from '../api/matrix.js';
+import { verdictOfResult } from '../api/check.js';
+import { cellMatches, type MatrixCell, type MatrixLine } from '../api/matrix.js';
+import { hungActors } from './hung-task.js';
 
 /** The tasks a counterexample leaves stuck: `falloc-dio/502 D in __inode_dio_wait`. */
 function stuck(c: MatrixCell): string[] {
@@ -19,14 +21,7 @@ function params(l: MatrixLine): string {
 function cellText(c: MatrixCell, note: number | null): string {
   const v = verdictOfResult(c.result);
   let text = v;
-  if (v === 'deadlock') {
-    const ex = c.result.execution!;
-    const hung =
-      ex.outcome.kind === 'deadlock'
-        ? ex.outcome.blocked.filter((id) => ex.world.actors[id]!.pending?.wait?.state === 'D').length
-        : 0;
-    text = `deadlock, ${hung} hung`;
-  }
+  if (v === 'deadlock') text = `deadlock, ${hungActors(c.result.execution!).length} hung`;
   if (v === 'ok' && !c.result.explore.complete) text = 'ok (incomplete)';
   if (note !== null) text += ` [${note}]`;
   if (!cellMatches(c)) text += ` ! expected ${c.expected}`;

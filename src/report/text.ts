@@ -1,9 +1,9 @@
-import type { CheckResult } from '../api/check.js';
+import { type CheckResult, verdictOfResult } from '../api/check.js';
 import { expectedVerdict, type Target } from '../api/target.js';
 import type { Execution } from '../explore/execute.js';
 import type { ExploreResult } from '../explore/explore.js';
 import { kernelOf } from '../kernel/boot.js';
-import { hungTaskReport } from './hung-task.js';
+import { hungActors, hungTaskReport } from './hung-task.js';
 import { interleaving } from './interleaving.js';
 import { showAllLocks } from './lockdep-lines.js';
 import { explain, formatWhy } from './why.js';
@@ -33,7 +33,7 @@ export function verdictLine(ex: Execution): string {
     const spin = (a: (typeof blocked)[number]) => `${a.label} retries forever: ${a.pending!.label}`;
     return `verdict: livelock: ${blocked.map(spin).join('; ')}`;
   }
-  const hung = blocked.filter((a) => a.pending?.wait?.state === 'D');
+  const hung = hungActors(ex);
   const where = (a: (typeof blocked)[number]) =>
     `${a.label} in ${a.frames[a.frames.length - 1]?.name ?? '(user space)'}, state ${a.pending!.wait!.state}`;
   const count =
@@ -71,7 +71,7 @@ export function problemReport(token: string, ex: Execution): string {
   const lines = [`replay: ${token}`, verdictLine(ex), ''];
   if (ex.outcome.kind === 'deadlock') {
     const blocked = ex.outcome.blocked.map((id) => world.actors[id]!);
-    const hung = blocked.filter((a) => a.pending?.wait?.state === 'D');
+    const hung = hungActors(ex);
     const config = kernelOf(world)?.config;
     // kernel.hung_task_timeout_secs = 0 turns the detector off; CONFIG_LOCKDEP adds the lock list.
     const detector = (config?.hung_task_timeout_secs ?? 120) > 0 ? hung : [];
@@ -125,7 +125,7 @@ export function exploreSummary(r: ExploreResult): string {
 /** The text `lockstep check` prints for one target. */
 export function checkText(r: CheckResult): string {
   const expected = expectedVerdict(r.target);
-  const got = r.explore.found ? r.explore.found.outcome.kind : 'ok';
+  const got = verdictOfResult(r);
   const note =
     expected && expected !== got && (got !== 'ok' || r.explore.complete)
       ? `note: ${r.target.scenario.name} is expected to give '${expected}' on ${r.target.variant}\n`

@@ -7,6 +7,7 @@
 // task_work while it sleeps uninterruptibly).
 
 import type { Actor } from '../core/actor.js';
+import { frameNames } from '../core/frames.js';
 import type { Op, SimObject, WaitInfo } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
 import type { ModelReport } from '../explore/execute.js';
@@ -49,11 +50,9 @@ export function attachDept(world: World, ident: Partial<KernelIdent> = {}): void
   world.slot(deptSlot).dept = new Dept(ident);
 }
 
-/** The actor's call stack, innermost first. */
-function stackOf(actor: Actor): string[] {
-  const out: string[] = [];
-  for (let i = actor.frames.length - 1; i >= 0; i--) out.push(actor.frames[i]!.name);
-  return out;
+/** Whether DEPT runs in this execution (lock_acquire then keeps each hold's stack for [S]). */
+export function deptEnabled(world: World): boolean {
+  return world.slot(deptSlot).dept !== null;
 }
 
 /** The event class of a waited object: the lock class for locks, the object's name otherwise. */
@@ -72,7 +71,7 @@ export function dept_event_begin(
 ): void {
   const d = world.slot(deptSlot);
   if (!d.dept) return;
-  const s = { fn: ev.s, stack: stackOf(actor) };
+  const s = { fn: ev.s, stack: frameNames(actor) };
   d.events.set(token, { cls: ev.cls, s, e: ev.e, deliverer: ev.deliverer });
 }
 
@@ -115,7 +114,7 @@ export function deptCheck(world: World): ModelReport | null {
       if (by && by.actor === a && !by.reachable(wait)) open.push({ cls: ev.cls, s: ev.s, e: ev.e });
     }
     if (open.length === 0) continue;
-    const stack = stackOf(a);
+    const stack = frameNames(a);
     const fn = (isLockable(wait.object) ? opFunction(op.label) : null) ?? stack[0] ?? op.label;
     const r = d.dept.wait(
       { comm: a.comm, pid: a.pid },

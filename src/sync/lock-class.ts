@@ -1,7 +1,8 @@
 import type { Actor, HeldLock } from '../core/actor.js';
-import { type Cx, callSite } from '../core/frames.js';
+import { type Cx, callSite, frameNames } from '../core/frames.js';
 import type { SimObject } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
+import { deptEnabled } from './dept-wire.js';
 import { lockdep_acquire, lockdep_downgrade, lockdep_release } from './lockdep-wire.js';
 
 /**
@@ -85,6 +86,11 @@ export function usageString(world: World, cls: LockClass): string {
   );
 }
 
+/** The fake instance address of a lock object: what lockdep prints and the validator keys on. */
+export function instanceAddress(oid: number): bigint {
+  return 0xffff888100000000n + BigInt(oid) * 0x40n;
+}
+
 /** The call stack, innermost first, at which each hold was taken (DEPT's [S] stacktrace). */
 export const heldStacks = new WeakMap<HeldLock, readonly string[]>();
 
@@ -99,7 +105,7 @@ export interface LockCx extends Cx {
  */
 export function lock_acquire(cx: LockCx, lock: Lockable, read: boolean, trylock = false): void {
   const hold = { lock, site: callSite(cx.actor), read };
-  heldStacks.set(hold, cx.actor.frames.map((f) => f.name).reverse());
+  if (deptEnabled(cx.world)) heldStacks.set(hold, frameNames(cx.actor));
   cx.actor.held.push(hold);
   markUsage(cx.world, cx.actor, lock.lockClass, read);
   lockdep_acquire(cx.world, cx.actor, lock, { read: read ? 1 : 0, trylock });

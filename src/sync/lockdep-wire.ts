@@ -3,6 +3,7 @@
 // lockdep across a boot; each execution (World) only maps its actors to lockdep tasks.
 
 import type { Actor } from '../core/actor.js';
+import { frameNames } from '../core/frames.js';
 import type { Op } from '../core/op.js';
 import { defineSlot, type World } from '../core/world.js';
 import type { LockClassKey, LockMap } from '../lockdep/class.js';
@@ -11,17 +12,12 @@ import type { KernelIdent } from '../lockdep/format.js';
 import { type ReadMode, Task } from '../lockdep/held.js';
 import type { LockdepReport } from '../lockdep/report.js';
 import { Validator } from '../lockdep/validator.js';
-import { className, type LockClass } from './lock-class.js';
+import { className, instanceAddress, type LockClass } from './lock-class.js';
 
 /** A lock instance as lockdep sees it: an object id (stable across executions) and its class. */
 export interface LockRef {
   readonly oid: number;
   readonly lockClass: LockClass;
-}
-
-/** The fake instance address of an object, the same the hung-task lock list prints. */
-function instanceAddress(oid: number): bigint {
-  return 0xffff888100000000n + BigInt(oid) * 0x40n;
 }
 
 /**
@@ -80,7 +76,7 @@ export function attachLockdep(world: World, session: LockdepSession): void {
 /** The first lockdep report this execution produced, if any. */
 export function lockdepReport(world: World): LockdepReport | null {
   const s = world.slot(lockdepSlot);
-  return s.session?.validator.reports()[s.before] ?? null;
+  return s.session?.validator.reportAt(s.before) ?? null;
 }
 
 /** The lockdep task of an actor; interrupt actors run in hardirq context. */
@@ -92,13 +88,6 @@ function taskOf(s: WorldLockdep, v: Validator, actor: Actor): Task {
     s.tasks.set(actor, t);
   }
   return t;
-}
-
-/** The actor's call stack, innermost first, without the `skip` innermost frames. */
-function stack(actor: Actor, skip = 0): string[] {
-  const out: string[] = [];
-  for (let i = actor.frames.length - 1 - skip; i >= 0; i--) out.push(actor.frames[i]!.name);
-  return out;
 }
 
 /** How a lock is acquired, beyond exclusive/shared. */
@@ -117,8 +106,8 @@ export function lockdep_acquire(world: World, actor: Actor, lock: LockRef, o: Lo
   const s = world.slot(lockdepSlot);
   if (!s.session) return;
   const v = s.session.validator;
-  const frames = stack(actor);
-  const site = stack(actor, o.callerDepth ?? 0)[0] ?? '(none)';
+  const frames = frameNames(actor);
+  const site = frames[o.callerDepth ?? 0] ?? '(none)';
   v.acquire(taskOf(s, v, actor), s.session.map(lock), {
     read: o.read ?? 0,
     trylock: o.trylock ?? false,
@@ -134,7 +123,7 @@ export function lockdep_release(world: World, actor: Actor, lock: LockRef, owner
   const s = world.slot(lockdepSlot);
   if (!s.session) return;
   const v = s.session.validator;
-  v.release(taskOf(s, v, owner), s.session.map(lock), { frames: stack(actor) });
+  v.release(taskOf(s, v, owner), s.session.map(lock), { frames: frameNames(actor) });
 }
 
 /** lock_downgrade. */
@@ -142,7 +131,7 @@ export function lockdep_downgrade(world: World, actor: Actor, lock: LockRef): vo
   const s = world.slot(lockdepSlot);
   if (!s.session) return;
   const v = s.session.validator;
-  v.downgrade(taskOf(s, v, actor), s.session.map(lock), { frames: stack(actor) });
+  v.downgrade(taskOf(s, v, actor), s.session.map(lock), { frames: frameNames(actor) });
 }
 
 /** lockdep_sys_exit: `actor` returns to user space. */

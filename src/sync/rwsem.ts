@@ -61,46 +61,58 @@ function dequeue(sem: RwSemaphore, actor: Actor): void {
 }
 
 /**
- * kernel/locking/rwsem.c: down_write. Takes a free lock at once (the fast path, or stealing it in
- * the slow path); otherwise joins the wait list and sleeps D until the lock is free.
+ * The shape of down_write and down_read: take the lock at once when `can()` (the fast path, or
+ * lock stealing in the slow path); otherwise join the wait list, then sleep D in the slow path
+ * until `can()`, and take it.
  */
-export function* down_write(cx: LockCx, sem: RwSemaphore): Program<void> {
+function* rwsem_acquire(cx: LockCx, sem: RwSemaphore, read: boolean): Program<void> {
+  const can = read ? () => sem.writer === null : () => sem.writer === null && sem.readers.length === 0;
   const take = () => {
     dequeue(sem, cx.actor);
-    sem.writer = cx.actor;
+    if (read) sem.readers.push(cx.actor);
+    else sem.writer = cx.actor;
     sem.noteHold(cx.actor, site(cx));
-    lock_acquire(cx, sem, false);
+    lock_acquire(cx, sem, read);
   };
-  const free = () => sem.writer === null && sem.readers.length === 0;
+  const fn = read ? 'down_read' : 'down_write';
   const got = yield* run(
     atomic(
-      `down_write(${sem.name})`,
+      `${fn}(${sem.name})`,
       [sem],
       () => {
-        if (free()) {
+        if (can()) {
           take();
           return true;
         }
         sem.waiters.push(cx.actor);
         return false;
       },
-      () => (sem.writer === cx.actor ? '' : 'contended: joins the wait list'),
+      () => (sem.waiters.includes(cx.actor) ? 'contended: joins the wait list' : ''),
     ),
   );
   if (got) return;
+  const slowpath = read ? 'rwsem_down_read_slowpath' : 'rwsem_down_write_slowpath';
   yield guarded(
-    `rwsem_down_write_slowpath(${sem.name})`,
+    `${slowpath}(${sem.name})`,
     [sem],
     {
       state: 'D',
       object: sem,
-      until: `${sem.name} to be free`,
+      until: read ? `${sem.name} to have no writer` : `${sem.name} to be free`,
       wokenBy: wokenBy('D'),
-      sleepFrames: ['down_write', 'rwsem_down_write_slowpath', 'schedule', '__schedule'],
+      sleepFrames: [fn, slowpath, 'schedule', '__schedule'],
     },
-    free,
+    can,
     take,
   );
+}
+
+/**
+ * kernel/locking/rwsem.c: down_write. Takes a free lock at once (the fast path, or stealing it in
+ * the slow path); otherwise joins the wait list and sleeps D until the lock is free.
+ */
+export function down_write(cx: LockCx, sem: RwSemaphore): Program<void> {
+  return rwsem_acquire(cx, sem, false);
 }
 
 /**
@@ -108,42 +120,8 @@ export function* down_write(cx: LockCx, sem: RwSemaphore): Program<void> {
  * path, or reader lock stealing in the slow path while others wait); otherwise joins the wait
  * list and sleeps D until no writer holds it.
  */
-export function* down_read(cx: LockCx, sem: RwSemaphore): Program<void> {
-  const take = () => {
-    dequeue(sem, cx.actor);
-    sem.readers.push(cx.actor);
-    sem.noteHold(cx.actor, site(cx));
-    lock_acquire(cx, sem, true);
-  };
-  const got = yield* run(
-    atomic(
-      `down_read(${sem.name})`,
-      [sem],
-      () => {
-        if (sem.writer === null) {
-          take();
-          return true;
-        }
-        sem.waiters.push(cx.actor);
-        return false;
-      },
-      () => (sem.readers.includes(cx.actor) ? '' : 'contended: joins the wait list'),
-    ),
-  );
-  if (got) return;
-  yield guarded(
-    `rwsem_down_read_slowpath(${sem.name})`,
-    [sem],
-    {
-      state: 'D',
-      object: sem,
-      until: `${sem.name} to have no writer`,
-      wokenBy: wokenBy('D'),
-      sleepFrames: ['down_read', 'rwsem_down_read_slowpath', 'schedule', '__schedule'],
-    },
-    () => sem.writer === null,
-    take,
-  );
+export function down_read(cx: LockCx, sem: RwSemaphore): Program<void> {
+  return rwsem_acquire(cx, sem, true);
 }
 
 /** kernel/locking/rwsem.c: down_write_trylock; true when taken. */

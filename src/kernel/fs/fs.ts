@@ -189,6 +189,19 @@ export class inode implements SimObject {
     );
   }
 
+  /** FALLOC_FL_COLLAPSE_RANGE's effect: [pos, pos+len) is removed and the rest moves down. */
+  collapseRange(pos: number, len: number): void {
+    this.setRange(pos, len, 'hole');
+    this.shift(pos + len, -len);
+    this.i_size -= len;
+  }
+
+  /** FALLOC_FL_INSERT_RANGE's effect: a hole of `len` bytes opens at `pos`. */
+  insertRange(pos: number, len: number): void {
+    this.shift(pos, len);
+    this.i_size += len;
+  }
+
   /** Allocates the holes of [pos, pos+len), block by block, as unwritten extents (preallocation). */
   preallocate(pos: number, len: number): void {
     const start = Math.floor(pos / BLOCK_SIZE) * BLOCK_SIZE;

@@ -4,13 +4,8 @@ import { EAGAIN, EIOCBQUEUED } from '../../sync/errno.js';
 import { kiocb_end_write, kiocb_start_write } from '../fs/freeze.js';
 import { IOCB_DIO_CALLER_COMP, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, type kiocb } from '../fs/fs.js';
 import type { Kcx } from '../sched.js';
-import {
-  __io_req_task_work_add,
-  IOU_F_TWQ_LAZY_WAKE,
-  IOU_ISSUE_SKIP_COMPLETE,
-  IOU_OK,
-  io_req_task_complete,
-} from './io_uring.js';
+import { IOU_ISSUE_SKIP_COMPLETE, IOU_OK } from './io_uring.js';
+import { __io_req_task_work_add, IOU_F_TWQ_LAZY_WAKE, io_req_task_complete } from './tw.js';
 import type { io_kiocb } from './types.js';
 
 /** io_uring/rw.c: io_req_io_end. For a write: kiocb_end_write (drops sb_writers) and fsnotify. */

@@ -4,7 +4,7 @@ import { EINTR, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, errname } from '../
 import { lockdep_sys_exit } from '../../sync/lockdep-wire.js';
 import { type CallbackHead, task_work_pending, task_work_run } from '../../sync/task-work.js';
 import { SIGKILL } from '../../sync/thread-info.js';
-import { io_uring_cancel_generic } from '../io_uring/io_uring.js';
+import { io_uring_cancel_generic } from '../io_uring/wait.js';
 import { current, type Kcx } from '../sched.js';
 
 const ENTRY_SYSCALL = frame('arch/x86/entry/entry_64.S', 'entry_SYSCALL_64_after_hwframe');

@@ -132,11 +132,7 @@ export const ext4_collapse_range = kfunc(
       ip,
       `ext4_collapse_range(${offset}, ${len})`,
       (i) => (offset + len >= i.i_size ? -EINVAL : 0),
-      (i) => {
-        i.setRange(offset, len, 'hole');
-        i.shift(offset + len, -len);
-        i.i_size -= len;
-      },
+      (i) => i.collapseRange(offset, len),
     );
   },
 );
@@ -151,10 +147,7 @@ export const ext4_insert_range = kfunc(
       ip,
       `ext4_insert_range(${offset}, ${len})`,
       (i) => (offset >= i.i_size ? -EINVAL : 0),
-      (i) => {
-        i.shift(offset, len);
-        i.i_size += len;
-      },
+      (i) => i.insertRange(offset, len),
     );
   },
 );

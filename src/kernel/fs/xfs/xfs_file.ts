@@ -209,14 +209,11 @@ function falloc_extents(ip: inode, mode: number, offset: number, len: number): n
     return 0;
   }
   if (mode & FALLOC_FL_COLLAPSE_RANGE) {
-    ip.setRange(offset, len, 'hole');
-    ip.shift(end, -len);
-    ip.i_size -= len;
+    ip.collapseRange(offset, len);
     return 0;
   }
   if (mode & FALLOC_FL_INSERT_RANGE) {
-    ip.shift(offset, len);
-    ip.i_size += len;
+    ip.insertRange(offset, len);
     return 0;
   }
   if (mode & FALLOC_FL_ZERO_RANGE) ip.setRange(offset, len, 'hole');
