@@ -10,7 +10,7 @@ export { LockstepError, ModelAssertion } from './core/errors.js';
 export type { Cx, FnInfo } from './core/frames.js';
 export { kfunc, modelFunctions } from './core/frames.js';
 export type { Op, Program, Provider, SimObject, SleepState, WaitInfo } from './core/op.js';
-export { atomic, guarded, run } from './core/op.js';
+export { access, atomic, guarded, run } from './core/op.js';
 export { Prng } from './core/prng.js';
 export type { Choice, Schedule } from './core/schedule.js';
 export { decodeSchedule, encodeSchedule } from './core/schedule.js';

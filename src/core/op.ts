@@ -53,8 +53,13 @@ export interface WaitInfo {
 export interface Op<R = unknown> {
   /** What the step does, for the interleaving listing (`down_write(&sb->s_type->i_mutex_key#17)`). */
   readonly label: string;
-  /** Objects the step reads or writes; steps on disjoint objects commute. */
+  /**
+   * Objects the step writes (or reads and writes); steps on disjoint objects commute. Model code
+   * that does not say more is conservative: every object it names counts as written.
+   */
   readonly touches: readonly SimObject[];
+  /** Objects the step only reads. Two steps conflict when one writes an object the other touches or reads. */
+  readonly reads?: readonly SimObject[];
   /** Present when the op can block; then `enabled` says whether it can run now. */
   readonly wait?: WaitInfo;
   /** Number of nondeterministic outcomes (which bio completes); 1 when absent. */
@@ -101,4 +106,16 @@ export function guarded<R>(
   return note
     ? { label, touches, wait, enabled: ready, perform, note }
     : { label, touches, wait, enabled: ready, perform };
+}
+
+/**
+ * An op that always runs, with its reads and writes told apart, so that two reads of one object
+ * commute (the classic DPOR benchmarks read shared arrays this way).
+ */
+export function access<R>(
+  label: string,
+  rw: { readonly reads?: readonly SimObject[]; readonly writes?: readonly SimObject[] },
+  perform: () => R,
+): Op<R> {
+  return { label, touches: rw.writes ?? [], reads: rw.reads ?? [], enabled: always, perform };
 }

@@ -8,11 +8,14 @@ import { type ChoicePoint, preferLast, type Strategy } from './strategy.js';
  */
 interface Footprint {
   readonly choice: Choice;
+  /** Objects written. */
   readonly touches: readonly number[];
+  /** Objects only read. */
+  readonly reads: readonly number[];
 }
 
-function oids(objects: readonly SimObject[]): number[] {
-  return objects.map((o) => o.oid);
+function oids(objects: readonly SimObject[] | undefined): number[] {
+  return objects ? objects.map((o) => o.oid) : [];
 }
 
 interface Branch {
@@ -24,7 +27,8 @@ interface Branch {
 
 function independent(a: Footprint, b: Footprint): boolean {
   if (a.choice.actor === b.choice.actor) return false;
-  for (const x of a.touches) if (b.touches.includes(x)) return false;
+  for (const x of a.touches) if (b.touches.includes(x) || b.reads.includes(x)) return false;
+  for (const x of a.reads) if (b.touches.includes(x)) return false;
   return true;
 }
 
@@ -65,7 +69,12 @@ export class DfsStrategy implements Strategy {
     const options: Footprint[] = [];
     for (const c of preferLast(point.choices, point.last)) {
       if (sleep.some((s) => same(s.choice, c))) continue;
-      options.push({ choice: c, touches: this.sleepSets ? oids(point.touches(c)) : [] });
+      if (!this.sleepSets) {
+        options.push({ choice: c, touches: [], reads: [] });
+        continue;
+      }
+      const op = point.op(c);
+      options.push({ choice: c, touches: oids(op.touches), reads: oids(op.reads) });
     }
     if (options.length === 0) return null;
     this.log.push({ options, sleep, index: 0 });

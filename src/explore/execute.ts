@@ -81,7 +81,7 @@ export function execute(model: Model, strategy: Strategy, maxSteps: number, reco
       choices,
       depth: schedule.length,
       last,
-      touches: (x) => world.actors[x.actor]!.pending!.touches,
+      op: (x) => world.actors[x.actor]!.pending!,
     });
     if (c === null) return { world, schedule, outcome: { kind: 'pruned' } };
     schedule.push(c);

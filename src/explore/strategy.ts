@@ -1,4 +1,4 @@
-import type { SimObject } from '../core/op.js';
+import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
 
 /** A point where the strategy must choose: the enabled choices and what each would touch. */
@@ -9,8 +9,8 @@ export interface ChoicePoint {
   readonly depth: number;
   /** The actor that ran the previous step, or -1. */
   readonly last: number;
-  /** The objects the step a choice would run touches. */
-  touches(c: Choice): readonly SimObject[];
+  /** The op a choice would run (its actor's pending op): what it touches and reads, and whether it can block. */
+  op(c: Choice): Op;
 }
 
 /**
