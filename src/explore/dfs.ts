@@ -58,6 +58,10 @@ export class DfsStrategy implements Strategy {
     return this.done;
   }
 
+  get distinctTraces(): boolean {
+    return this.sleepSets;
+  }
+
   beginExecution(): boolean {
     return !this.done;
   }

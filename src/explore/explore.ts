@@ -11,7 +11,27 @@ export interface ExploreLimits {
 }
 
 /** Why an exploration stopped. */
-export type StopReason = 'exhausted' | 'found' | 'max-executions';
+export type StopReason = 'exhausted' | 'found' | 'max-executions' | 'max-time' | 'interrupted';
+
+/** Progress of a running exploration, as `onProgress` sees it. */
+export interface ExploreProgress {
+  readonly executions: number;
+  readonly steps: number;
+  readonly maxDepth: number;
+  readonly traces: number;
+}
+
+/**
+ * Hooks of a long run; the engine keeps no clock, so the caller decides when to stop
+ * (`--max-time`, Ctrl-C) and how often to report.
+ */
+export interface ExploreHooks {
+  /** Called every `every` executions (default 1000). */
+  readonly onProgress?: (p: ExploreProgress) => void;
+  readonly every?: number;
+  /** Asked between executions; a reason stops the run there, with a partial result. */
+  readonly shouldStop?: () => 'max-time' | 'interrupted' | null;
+}
 
 /** A problem found: how the execution ended and the schedule that leads there. */
 export interface Counterexample {
@@ -29,6 +49,11 @@ export interface ExploreResult {
   readonly cut: number;
   /** Executions abandoned by sleep sets (their every continuation was explored elsewhere). */
   readonly pruned: number;
+  /**
+   * Distinct Mazurkiewicz traces run to the end, when the strategy never runs two equivalent
+   * executions (DPOR, the sleep-set DFS); null for the naive and random searches.
+   */
+  readonly traces: number | null;
   readonly stop: StopReason;
   /** True when every schedule was explored and none was cut: "no problem" then means none exists. */
   readonly complete: boolean;
@@ -36,7 +61,12 @@ export interface ExploreResult {
 }
 
 /** Runs executions under `strategy` until it is exhausted, a problem is found, or a bound is hit. */
-export function explore(model: Model, strategy: Strategy, limits: ExploreLimits): ExploreResult {
+export function explore(
+  model: Model,
+  strategy: Strategy,
+  limits: ExploreLimits,
+  hooks: ExploreHooks = {},
+): ExploreResult {
   let executions = 0;
   let steps = 0;
   let maxDepth = 0;
@@ -44,10 +74,19 @@ export function explore(model: Model, strategy: Strategy, limits: ExploreLimits)
   let pruned = 0;
   let stop: StopReason = 'exhausted';
   let found: Counterexample | null = null;
+  const every = hooks.every ?? 1000;
+  const traces = (): number => executions - pruned - cut;
   while (strategy.beginExecution()) {
     if (executions >= limits.maxExecutions) {
       stop = 'max-executions';
       break;
+    }
+    if (hooks.shouldStop && executions > 0) {
+      const why = hooks.shouldStop();
+      if (why) {
+        stop = why;
+        break;
+      }
     }
     const ex: Execution = execute(model, strategy, limits.maxSteps);
     strategy.endExecution(ex.schedule.length);
@@ -62,6 +101,9 @@ export function explore(model: Model, strategy: Strategy, limits: ExploreLimits)
       stop = 'found';
       break;
     }
+    if (hooks.onProgress && executions % every === 0) {
+      hooks.onProgress({ executions, steps, maxDepth, traces: traces() });
+    }
   }
   if (stop === 'exhausted' && !strategy.exhausted) stop = 'max-executions';
   return {
@@ -71,6 +113,7 @@ export function explore(model: Model, strategy: Strategy, limits: ExploreLimits)
     maxDepth,
     cut,
     pruned,
+    traces: strategy.distinctTraces ? traces() : null,
     stop,
     complete: stop === 'exhausted' && strategy.exhausted && cut === 0,
     found,

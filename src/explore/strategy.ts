@@ -30,6 +30,8 @@ export interface Strategy {
   endExecution(depth: number): void;
   /** True once an exhaustive strategy has explored every schedule. */
   readonly exhausted: boolean;
+  /** True when no two executions it runs to the end are equivalent (each is a distinct trace). */
+  readonly distinctTraces?: boolean;
 }
 
 /**

@@ -45,6 +45,7 @@ function exploreJson(r: ExploreResult) {
     complete: r.complete,
     stop: r.stop,
     executions: r.executions,
+    traces: r.traces,
     prunedBySleepSets: r.pruned,
     cutAtStepBound: r.cut,
     steps: r.steps,

@@ -104,7 +104,11 @@ export function problemReport(token: string, ex: Execution): string {
 
 /** How much was explored, and whether that covers every schedule. */
 export function exploreSummary(r: ExploreResult): string {
-  const runs = `${r.executions} execution${r.executions === 1 ? '' : 's'}`;
+  const runs =
+    `${r.executions} execution${r.executions === 1 ? '' : 's'}` +
+    (r.traces !== null && r.stop !== 'found'
+      ? ` (${r.traces} distinct trace${r.traces === 1 ? '' : 's'})`
+      : '');
   const extra = [
     r.pruned ? `${r.pruned} cut short by sleep sets` : '',
     r.cut ? `${r.cut} cut at the step bound` : '',
@@ -118,7 +122,11 @@ export function exploreSummary(r: ExploreResult): string {
         ? 'complete: every schedule explored'
         : r.stop === 'max-executions'
           ? 'INCOMPLETE: hit --max-executions'
-          : 'INCOMPLETE: some executions hit the step bound';
+          : r.stop === 'max-time'
+            ? 'INCOMPLETE: hit --max-time'
+            : r.stop === 'interrupted'
+              ? 'INCOMPLETE: interrupted'
+              : 'INCOMPLETE: some executions hit the step bound';
   return `explored: ${runs}${extra ? ` (${extra})` : ''}, ${r.steps} steps, max depth ${r.maxDepth}, ${r.strategy} search; ${how}`;
 }
 

@@ -1,0 +1,391 @@
+import type { Op } from '../core/op.js';
+import type { Choice } from '../core/schedule.js';
+import { type ChoicePoint, preferLast, type Strategy } from './strategy.js';
+
+/**
+ * One step as DPOR sees it: who runs, which outcome of a nondeterministic op, and the ids of the
+ * objects it writes and only reads. Ids, not objects: every execution builds a fresh world.
+ */
+export interface Event {
+  readonly actor: number;
+  readonly alt: number;
+  readonly w: readonly number[];
+  readonly r: readonly number[];
+  /** Number of outcomes of the op (bios that may complete first); 1 for most ops. */
+  readonly alts: number;
+  /** The op can block (a lock, a wait): it races with every concurrent conflicting step, see `record`. */
+  readonly guarded: boolean;
+}
+
+const NO_OBJECTS: readonly number[] = [];
+
+function ids(objects: Op['touches'] | undefined): readonly number[] {
+  if (!objects || objects.length === 0) return NO_OBJECTS;
+  return objects.map((o) => o.oid);
+}
+
+/** The event a choice makes, from the op its actor would run. */
+export function eventOf(c: Choice, op: Op): Event {
+  return {
+    actor: c.actor,
+    alt: c.alt,
+    w: ids(op.touches),
+    r: ids(op.reads),
+    alts: op.alternatives ?? 1,
+    guarded: op.wait !== undefined,
+  };
+}
+
+function overlap(a: readonly number[], b: readonly number[]): boolean {
+  for (const x of a) if (b.includes(x)) return true;
+  return false;
+}
+
+/** Two steps conflict when they belong to one actor, or one writes an object the other reads or writes. */
+export function dependent(a: Event, b: Event): boolean {
+  return a.actor === b.actor || overlap(a.w, b.w) || overlap(a.w, b.r) || overlap(a.r, b.w);
+}
+
+function sameEvent(a: Event, b: Event): boolean {
+  return a.actor === b.actor && a.alt === b.alt;
+}
+
+/** A wakeup tree (Abdulla et al., POPL 2014): ordered children, each a step and the tree after it. */
+interface WakeupNode {
+  readonly ev: Event;
+  readonly children: WakeupNode[];
+}
+
+/** The state of one branch point on the current path. */
+interface Branch {
+  /** Sleep set: on arrival, plus the siblings explored since; their schedules from here are covered. */
+  readonly sleep: Event[];
+  /** Siblings still to explore, as a wakeup tree (source-DPOR: single steps). */
+  readonly wut: WakeupNode[];
+  /** The step this branch takes in the current execution. */
+  current: Event;
+  /** The wakeup subtree to follow after `current`, handed to the next branch when it is made. */
+  sub: WakeupNode[];
+  /** The choices enabled here: a scheduled sibling that is not among them cannot run and is dropped. */
+  readonly enabled: readonly Choice[];
+}
+
+function enabledIn(choices: readonly Choice[], ev: Event): boolean {
+  for (const c of choices) if (c.actor === ev.actor && c.alt === ev.alt) return true;
+  return false;
+}
+
+const NOT_INITIAL = -1;
+
+/**
+ * Whether `ev` is a weak initial of `w` (its actor can go first without reordering conflicting
+ * steps): the index in `w` of the step it is, `w.length` when its actor has no step in `w` and it
+ * conflicts with none, or NOT_INITIAL.
+ */
+function weakInitial(ev: Event, w: readonly Event[]): number {
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i]!;
+    if (x.actor !== ev.actor) continue;
+    if (x.alt !== ev.alt) return NOT_INITIAL;
+    for (let k = 0; k < i; k++) if (dependent(w[k]!, x)) return NOT_INITIAL;
+    return i;
+  }
+  for (const x of w) if (dependent(ev, x)) return NOT_INITIAL;
+  return w.length;
+}
+
+/** The initials of `w`: steps no earlier step of `w` must precede. */
+function initials(w: readonly Event[]): Event[] {
+  const out: Event[] = [];
+  const seen: number[] = [];
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i]!;
+    if (seen.includes(x.actor)) continue;
+    seen.push(x.actor);
+    let free = true;
+    for (let k = 0; k < i && free; k++) if (dependent(w[k]!, x)) free = false;
+    if (free) out.push(x);
+  }
+  return out;
+}
+
+function chain(w: readonly Event[]): WakeupNode {
+  let node: WakeupNode = { ev: w[w.length - 1]!, children: [] };
+  for (let i = w.length - 2; i >= 0; i--) node = { ev: w[i]!, children: [node] };
+  return node;
+}
+
+/** Inserts `v` into a wakeup tree unless a branch already covers it (insert[E](v, wut) of the paper). */
+function insert(roots: WakeupNode[], v: readonly Event[]): boolean {
+  let level = roots;
+  const w = v.slice();
+  for (;;) {
+    let next: WakeupNode | null = null;
+    for (const n of level) {
+      const at = weakInitial(n.ev, w);
+      if (at === NOT_INITIAL) continue;
+      if (n.children.length === 0) return false;
+      if (at < w.length) w.splice(at, 1);
+      if (w.length === 0) return false;
+      next = n;
+      break;
+    }
+    if (next === null) {
+      level.push(chain(w));
+      return true;
+    }
+    level = next.children;
+  }
+}
+
+/** Which DPOR: `optimal` keeps wakeup trees (each trace once); `source` adds single steps (source sets). */
+export type DporMode = 'optimal' | 'source';
+
+/**
+ * Dynamic partial-order reduction, stateless: each execution replays the path to the deepest branch
+ * with a sibling left, then runs on. After each step it finds the races of that step, the earlier
+ * conflicting steps of other actors it could have run before, and schedules their reversal at the
+ * earlier step's branch: `notdep(e, E).e'`, the steps in between that do not depend on the earlier
+ * one, then the later one. Optimal DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014) keeps
+ * these as wakeup trees and explores each Mazurkiewicz trace exactly once on programs that do not
+ * block; source-DPOR adds one initial step of each reversal, as its Algorithm 1.
+ *
+ * Blocking steps: a step that can block (a lock, a wait) races with every earlier conflicting step
+ * that does not happen before its actor got there, not only the last (the last is often the
+ * release that let it run; the reversal that matters is before the acquire), and a step that
+ * disables another actor's enabled step schedules that step before it. A scheduled reversal that
+ * turns out not to be runnable is dropped. Nondeterministic outcomes of one op are siblings.
+ */
+export class DporStrategy implements Strategy {
+  readonly name: string;
+  readonly distinctTraces = true;
+  private readonly stack: Branch[] = [];
+  /** Depth from which this execution leaves the previous one; races before it were handled then. */
+  private divergence = 0;
+  private done = false;
+  /** Steps of the current execution, with their vector clocks (happens-before) and owners' counts. */
+  private events: Event[] = [];
+  private clocks: number[][] = [];
+  private local: number[] = [];
+  private lastOf: number[] = [];
+  private lastWrite = new Map<number, number>();
+  private readsSince = new Map<number, number[]>();
+  private history = new Map<number, number[]>();
+  /** The enabled ops at each depth of this execution (from the divergence on), for disabling races. */
+  private enabledAt: { actor: number; op: Op }[][] = [];
+  /** The depth of the last `pick` call of this execution. */
+  private picked = -1;
+  /** Executions abandoned because a scheduled reversal could not run. */
+  infeasible = 0;
+
+  constructor(readonly mode: DporMode = 'optimal') {
+    this.name = mode === 'optimal' ? 'dpor' : 'source-dpor';
+  }
+
+  get exhausted(): boolean {
+    return this.done;
+  }
+
+  beginExecution(): boolean {
+    if (this.done) return false;
+    this.events = [];
+    this.clocks = [];
+    this.local = [];
+    this.lastOf = [];
+    this.lastWrite.clear();
+    this.readsSince.clear();
+    this.history.clear();
+    this.enabledAt = [];
+    this.picked = -1;
+    return true;
+  }
+
+  pick(point: ChoicePoint): Choice | null {
+    const d = point.depth;
+    this.picked = d;
+    if (d > 0 && d - 1 >= this.divergence) this.disabledBy(d - 1, point.choices);
+    let branch = this.stack[d];
+    if (!branch) {
+      const made = this.branchAt(point);
+      if (made === null) return null;
+      branch = made;
+    }
+    const c = point.choices.find((x) => x.actor === branch.current.actor && x.alt === branch.current.alt)!;
+    const ev = eventOf(c, point.op(c));
+    branch.current = ev;
+    if (d >= this.divergence) {
+      this.enabledAt[d] = point.choices.map((x) => ({ actor: x.actor, op: point.op(x) }));
+      if (ev.alts > 1) this.addAlternatives(branch, ev);
+    }
+    this.record(ev, d);
+    return c;
+  }
+
+  endExecution(depth: number): void {
+    // No pick at `depth`: the execution ended with nothing runnable (or hit a bound).
+    if (this.picked < depth && depth > 0 && depth - 1 >= this.divergence) this.disabledBy(depth - 1, []);
+    this.stack.length = Math.min(this.stack.length, depth);
+    while (this.stack.length > 0) {
+      const top = this.stack[this.stack.length - 1]!;
+      const next = this.nextFeasible(top.wut, top.enabled);
+      if (next) {
+        top.sleep.push(top.current);
+        top.current = next.ev;
+        top.sub = next.children;
+        this.divergence = this.stack.length - 1;
+        return;
+      }
+      this.stack.pop();
+    }
+    this.done = true;
+  }
+
+  /** Takes the first scheduled sibling that can run here; drops those that cannot. */
+  private nextFeasible(wut: WakeupNode[], enabled: readonly Choice[]): WakeupNode | undefined {
+    for (;;) {
+      const n = wut.shift();
+      if (!n || enabledIn(enabled, n.ev)) return n;
+      this.infeasible++;
+    }
+  }
+
+  /** A new branch at `point.depth`: follow the wakeup subtree handed down, or pick freely. */
+  private branchAt(point: ChoicePoint): Branch | null {
+    const parent = this.stack[point.depth - 1];
+    const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
+    const sub = parent ? parent.sub : [];
+    const enabled = point.choices;
+    const n = this.nextFeasible(sub, enabled);
+    if (n) {
+      const b: Branch = { sleep, wut: sub, current: n.ev, sub: n.children, enabled };
+      this.stack.push(b);
+      return b;
+    }
+    for (const c of preferLast(point.choices, point.last)) {
+      if (sleep.some((q) => q.actor === c.actor && q.alt === c.alt)) continue;
+      const b: Branch = { sleep, wut: [], current: eventOf(c, point.op(c)), sub: [], enabled };
+      this.stack.push(b);
+      return b;
+    }
+    return null;
+  }
+
+  /** The other outcomes of a nondeterministic op are siblings of the one taken. */
+  private addAlternatives(branch: Branch, ev: Event): void {
+    for (let alt = 0; alt < ev.alts; alt++) {
+      if (alt === ev.alt) continue;
+      this.schedule(branch, [{ ...ev, alt }]);
+    }
+  }
+
+  /** Schedules the steps `v` at `branch` unless its sleep set or a planned sibling covers them. */
+  private schedule(branch: Branch, v: readonly Event[]): void {
+    if (this.mode === 'optimal') {
+      for (const q of branch.sleep) if (weakInitial(q, v) !== NOT_INITIAL) return;
+      insert(branch.wut, v);
+      return;
+    }
+    const first = initials(v);
+    const planned = (e: Event): boolean =>
+      sameEvent(e, branch.current) ||
+      branch.sleep.some((q) => sameEvent(q, e)) ||
+      branch.wut.some((n) => sameEvent(n.ev, e));
+    if (first.some(planned)) return;
+    branch.wut.push({ ev: first[0]!, children: [] });
+  }
+
+  /** Whether step `i` happens before step `k` (vector clocks). */
+  private hb(i: number, k: number): boolean {
+    return (this.clocks[k]![this.events[i]!.actor] ?? 0) >= this.local[i]!;
+  }
+
+  /** Step `d` disabled steps that were enabled before it: schedule each before it. */
+  private disabledBy(d: number, now: readonly Choice[]): void {
+    const stepper = this.events[d]!.actor;
+    const before = this.enabledAt[d];
+    if (!before) return;
+    for (const { actor, op } of before) {
+      if (actor === stepper || now.some((x) => x.actor === actor)) continue;
+      const ev = eventOf({ actor, alt: 0 }, op);
+      for (let alt = 0; alt < ev.alts; alt++) this.schedule(this.stack[d]!, [{ ...ev, alt }]);
+    }
+  }
+
+  /** Appends step `j`: its clock from the steps it conflicts with, and (past the divergence) its races. */
+  private record(ev: Event, j: number): void {
+    const candidates: number[] = [];
+    for (const o of ev.w) {
+      const lw = this.lastWrite.get(o);
+      if (lw !== undefined) candidates.push(lw);
+      const rs = this.readsSince.get(o);
+      if (rs) for (const x of rs) if (!candidates.includes(x)) candidates.push(x);
+    }
+    for (const o of ev.r) {
+      const lw = this.lastWrite.get(o);
+      if (lw !== undefined && !candidates.includes(lw)) candidates.push(lw);
+    }
+    const prev = this.lastOf[ev.actor] ?? -1;
+    const clock = prev >= 0 ? this.clocks[prev]!.slice() : [];
+    for (const c of candidates) {
+      const cc = this.clocks[c]!;
+      for (let a = 0; a < cc.length; a++) if ((clock[a] ?? 0) < cc[a]!) clock[a] = cc[a]!;
+    }
+    for (let a = 0; a < clock.length; a++) clock[a] ??= 0;
+    const n = prev >= 0 ? this.local[prev]! + 1 : 1;
+    clock[ev.actor] = n;
+    this.events.push(ev);
+    this.clocks.push(clock);
+    this.local.push(n);
+    this.lastOf[ev.actor] = j;
+    if (j >= this.divergence) this.races(ev, j, prev, candidates);
+    for (const o of ev.w) {
+      this.lastWrite.set(o, j);
+      this.readsSince.delete(o);
+    }
+    for (const o of ev.r) {
+      const rs = this.readsSince.get(o);
+      if (rs) rs.push(j);
+      else this.readsSince.set(o, [j]);
+    }
+    for (const o of ev.w) this.pushHistory(o, j);
+    for (const o of ev.r) this.pushHistory(o, j);
+  }
+
+  private pushHistory(o: number, j: number): void {
+    const h = this.history.get(o);
+    if (h) h.push(j);
+    else this.history.set(o, [j]);
+  }
+
+  /** The races of step `j` and the reversal each schedules. */
+  private races(ev: Event, j: number, prev: number, candidates: readonly number[]): void {
+    const racing: number[] = [];
+    const afterPrev = (c: number): boolean => prev < 0 || !this.hb(c, prev);
+    for (const c of candidates) {
+      if (this.events[c]!.actor === ev.actor || !afterPrev(c)) continue;
+      if (candidates.some((o) => o !== c && this.hb(c, o))) continue;
+      racing.push(c);
+    }
+    if (ev.guarded) {
+      for (const o of [...ev.w, ...ev.r]) {
+        const h = this.history.get(o);
+        if (!h) continue;
+        for (let k = h.length - 1; k >= 0; k--) {
+          const c = h[k]!;
+          const e = this.events[c]!;
+          if (!afterPrev(c)) {
+            if (e.w.includes(o)) break;
+            continue;
+          }
+          if (e.actor !== ev.actor && dependent(e, ev) && !racing.includes(c)) racing.push(c);
+        }
+      }
+    }
+    for (const i of racing) {
+      const v: Event[] = [];
+      for (let k = i + 1; k < j; k++) if (!this.hb(i, k)) v.push(this.events[k]!);
+      v.push(ev);
+      this.schedule(this.stack[i]!, v);
+    }
+  }
+}

@@ -1,0 +1,306 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { modelOf, resolveTarget } from '../../src/api/target.js';
+import { access, guarded, type Op, type SimObject } from '../../src/core/op.js';
+import type { Choice } from '../../src/core/schedule.js';
+import type { World } from '../../src/core/world.js';
+import { DfsStrategy } from '../../src/explore/dfs.js';
+import { DporStrategy, dependent, type Event, eventOf } from '../../src/explore/dpor.js';
+import { execute, type Model } from '../../src/explore/execute.js';
+import { explore } from '../../src/explore/explore.js';
+import type { ChoicePoint, Strategy } from '../../src/explore/strategy.js';
+
+// DPOR must reach every final state and verdict the naive search reaches, on random programs of
+// reads, writes, locks and nondeterministic ops; optimal DPOR must run each Mazurkiewicz trace of
+// a program that does not block exactly once, and never run two equivalent executions.
+
+type Instr =
+  | { readonly k: 'read'; readonly v: number }
+  | { readonly k: 'write'; readonly v: number }
+  | { readonly k: 'lock'; readonly l: number }
+  | { readonly k: 'unlock'; readonly l: number }
+  | { readonly k: 'coin'; readonly v: number };
+
+interface Prog {
+  readonly vars: number;
+  readonly threads: readonly (readonly Instr[])[];
+}
+
+class Cell implements SimObject {
+  value = 0;
+  constructor(
+    readonly oid: number,
+    readonly name: string,
+  ) {}
+}
+
+class Lock implements SimObject {
+  owner = -1;
+  constructor(
+    readonly oid: number,
+    readonly name: string,
+  ) {}
+}
+
+const states = new WeakMap<World, () => string>();
+
+function modelOfProg(p: Prog): Model {
+  return {
+    build(world) {
+      const cells = Array.from({ length: p.vars }, (_, i) => new Cell(world.oid(), `x${i}`));
+      const locks = Array.from({ length: 2 }, (_, i) => new Lock(world.oid(), `l${i}`));
+      const regs: number[] = [];
+      p.threads.forEach((instrs, t) => {
+        regs[t] = 0;
+        world.spawn('task', `t${t}`, 100 + t, function* () {
+          for (const ins of instrs) {
+            if (ins.k === 'read') {
+              const c = cells[ins.v]!;
+              regs[t] = (yield access(`r x${ins.v}`, { reads: [c] }, () => c.value)) as number;
+            } else if (ins.k === 'write') {
+              const c = cells[ins.v]!;
+              yield access(`w x${ins.v}`, { writes: [c] }, () => {
+                c.value = c.value * 3 + regs[t]! + t + 1;
+              });
+            } else if (ins.k === 'coin') {
+              const c = cells[ins.v]!;
+              const op: Op = {
+                label: `coin x${ins.v}`,
+                touches: [c],
+                alternatives: 2,
+                enabled: () => true,
+                perform: (alt) => {
+                  c.value += alt + 1;
+                },
+              };
+              yield op;
+            } else {
+              const l = locks[ins.l]!;
+              if (ins.k === 'lock') {
+                yield guarded(
+                  `lock l${ins.l}`,
+                  [l],
+                  { state: 'D', object: l, until: 'free', wokenBy: '', sleepFrames: [] },
+                  () => l.owner < 0,
+                  () => {
+                    l.owner = t;
+                  },
+                );
+              } else {
+                yield access(`unlock l${ins.l}`, { writes: [l] }, () => {
+                  l.owner = -1;
+                });
+              }
+            }
+          }
+        });
+      });
+      states.set(world, () => `${cells.map((c) => c.value).join(',')}|${regs.join(',')}`);
+    },
+  };
+}
+
+/** Wraps a strategy and records, per execution, the events taken. */
+class Recorder implements Strategy {
+  events: Event[] = [];
+  constructor(readonly inner: Strategy) {}
+  get name(): string {
+    return this.inner.name;
+  }
+  get exhausted(): boolean {
+    return this.inner.exhausted;
+  }
+  beginExecution(): boolean {
+    this.events = [];
+    return this.inner.beginExecution();
+  }
+  pick(point: ChoicePoint): Choice | null {
+    const c = this.inner.pick(point);
+    if (c) this.events.push(eventOf(c, point.op(c)));
+    return c;
+  }
+  endExecution(depth: number): void {
+    this.inner.endExecution(depth);
+  }
+}
+
+/** A Mazurkiewicz trace's canonical text: each step with the conflicting steps before it. */
+function traceOf(events: readonly Event[]): string {
+  const ids: string[] = [];
+  const count = new Map<number, number>();
+  for (const e of events) {
+    const n = (count.get(e.actor) ?? 0) + 1;
+    count.set(e.actor, n);
+    ids.push(`${e.actor}.${n}.${e.alt}`);
+  }
+  const out: string[] = [];
+  for (let j = 0; j < events.length; j++) {
+    const before: string[] = [];
+    for (let i = 0; i < j; i++) {
+      if (events[i]!.actor !== events[j]!.actor && dependent(events[i]!, events[j]!)) before.push(ids[i]!);
+    }
+    out.push(`${ids[j]}<${before.sort().join(',')}`);
+  }
+  return out.sort().join(' ');
+}
+
+interface Run {
+  /** Final states and verdicts of the executions that ran to the end. */
+  readonly outcomes: Set<string>;
+  readonly traces: Set<string>;
+  readonly complete: number;
+  readonly blocked: number;
+}
+
+function runAll(model: Model, strategy: Strategy): Run {
+  const rec = new Recorder(strategy);
+  const outcomes = new Set<string>();
+  const traces = new Set<string>();
+  let complete = 0;
+  let blocked = 0;
+  while (rec.beginExecution()) {
+    const ex = execute(model, rec, 1000);
+    rec.endExecution(ex.schedule.length);
+    if (ex.outcome.kind === 'pruned') {
+      blocked++;
+      continue;
+    }
+    complete++;
+    outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
+    traces.add(traceOf(rec.events));
+  }
+  return { outcomes, traces, complete, blocked };
+}
+
+const instr = (vars: number, locks: boolean): fc.Arbitrary<Instr> => {
+  const v = fc.integer({ min: 0, max: vars - 1 });
+  const base: fc.Arbitrary<Instr>[] = [
+    v.map((x) => ({ k: 'read' as const, v: x })),
+    v.map((x) => ({ k: 'write' as const, v: x })),
+  ];
+  if (locks) base.push(fc.integer({ min: 0, max: 1 }).map((l) => ({ k: 'lock' as const, l })));
+  return fc.oneof(...base);
+};
+
+/** Balances locks: a lock taken is released later in the same thread, nested; a held lock is not retaken. */
+function balance(instrs: readonly Instr[]): Instr[] {
+  const out: Instr[] = [];
+  const held: number[] = [];
+  for (const ins of instrs) {
+    if (ins.k === 'lock') {
+      if (held.includes(ins.l)) {
+        out.push({ k: 'unlock', l: held.pop()! });
+        continue;
+      }
+      held.push(ins.l);
+    }
+    out.push(ins);
+  }
+  while (held.length) out.push({ k: 'unlock', l: held.pop()! });
+  return out;
+}
+
+const prog = (locks: boolean, coins: boolean): fc.Arbitrary<Prog> =>
+  fc
+    .integer({ min: 1, max: 3 })
+    .chain((vars) =>
+      fc.record({
+        vars: fc.constant(vars),
+        threads: fc.array(
+          fc
+            .array(
+              coins
+                ? fc.oneof(instr(vars, locks), fc.constant<Instr>({ k: 'coin', v: 0 }))
+                : instr(vars, locks),
+              { minLength: 1, maxLength: 4 },
+            )
+            .map(balance),
+          { minLength: 2, maxLength: 3 },
+        ),
+      }),
+    )
+    // The naive search runs every interleaving: keep it to a few thousand.
+    .filter((p) => p.threads.reduce((n, t) => n + t.length, 0) <= 9);
+
+describe('DPOR against the naive search', () => {
+  it('optimal DPOR runs each Mazurkiewicz trace once on programs that do not block', () => {
+    fc.assert(
+      fc.property(prog(false, false), (p) => {
+        const m = modelOfProg(p);
+        const naive = runAll(m, new DfsStrategy(false));
+        const dpor = runAll(m, new DporStrategy('optimal'));
+        expect(dpor.outcomes).toEqual(naive.outcomes);
+        expect(dpor.traces).toEqual(naive.traces);
+        expect(dpor.complete).toBe(naive.traces.size);
+        expect(dpor.blocked).toBe(0);
+      }),
+      { numRuns: 60, endOnFailure: true },
+    );
+  });
+
+  it('source-DPOR reaches every trace, and no two of its executions are equivalent', () => {
+    fc.assert(
+      fc.property(prog(false, false), (p) => {
+        const m = modelOfProg(p);
+        const naive = runAll(m, new DfsStrategy(false));
+        const src = runAll(m, new DporStrategy('source'));
+        expect(src.traces).toEqual(naive.traces);
+        expect(src.complete).toBe(src.traces.size);
+      }),
+      { numRuns: 60, endOnFailure: true },
+    );
+  });
+
+  it('both reach every final state and verdict with locks and nondeterministic ops', () => {
+    fc.assert(
+      fc.property(prog(true, true), (p) => {
+        const m = modelOfProg(p);
+        const naive = runAll(m, new DfsStrategy(false));
+        for (const mode of ['optimal', 'source'] as const) {
+          const dpor = runAll(m, new DporStrategy(mode));
+          expect(dpor.outcomes).toEqual(naive.outcomes);
+          expect(dpor.traces).toEqual(naive.traces);
+          expect(dpor.complete).toBe(dpor.traces.size);
+        }
+      }),
+      { numRuns: 50, endOnFailure: true },
+    );
+  });
+});
+
+describe('DPOR on the kernel model', () => {
+  const cases: [string, string, [string, string][]][] = [
+    ['falloc-dio', 'v6.6', []],
+    ['falloc-dio', 'v6.6', [['loops', '2']]],
+    ['falloc-dio', 'v6.6', [['fs', 'ext4']]],
+    ['falloc-dio', 'v6.6', [['ring', 'defer']]],
+    ['reap-then-falloc', 'v6.6-rc7', []],
+    ['pwrite-falloc', 'v6.6', []],
+    [
+      'pwrite-falloc',
+      'v6.6',
+      [
+        ['threads', 'other'],
+        ['fs', 'ext4'],
+      ],
+    ],
+  ];
+  for (const [s, v, params] of cases) {
+    const label = `${s}${params.map(([k, x]) => ` ${k}=${x}`).join('')} @${v}`;
+    it(`${label}: no more executions than the sleep-set DFS, every trace of it`, () => {
+      const m = modelOf(resolveTarget(s, v, [], params));
+      const dfs = runAll(m, new DfsStrategy());
+      const dpor = runAll(m, new DporStrategy());
+      expect(dpor.complete).toBeLessThanOrEqual(dfs.complete);
+      expect(dpor.traces).toEqual(dfs.traces);
+    });
+  }
+
+  it('finds the seed deadlock with the same first counterexample as the DFS', () => {
+    const m = modelOf(resolveTarget('falloc-dio', 'v6.6-rc7'));
+    const dfs = explore(m, new DfsStrategy(), { maxExecutions: 100, maxSteps: 10_000 });
+    const dpor = explore(m, new DporStrategy(), { maxExecutions: 100, maxSteps: 10_000 });
+    expect(dpor.found?.outcome.kind).toBe('deadlock');
+    expect(dpor.found?.schedule).toEqual(dfs.found?.schedule);
+  });
+});
