@@ -58,9 +58,12 @@ export function check(target: Target, options: CheckOptions = DEFAULT_CHECK): Ch
   };
 }
 
-/** Re-runs one schedule of a target with a trace. Throws E_REPLAY_DIVERGED if it does not fit the model. */
+/**
+ * Re-runs one schedule of a target with a trace and the model's per-step snapshots, for reports.
+ * Throws E_REPLAY_DIVERGED if it does not fit the model.
+ */
 export function record(target: Target, schedule: Schedule, maxSteps = DEFAULT_CHECK.maxSteps): Execution {
   const strategy = new ReplayStrategy(schedule);
   strategy.beginExecution();
-  return execute(modelOf(target), strategy, Math.max(maxSteps, schedule.length), true);
+  return execute(modelOf(target), strategy, Math.max(maxSteps, schedule.length), 'inspect');
 }

@@ -12,6 +12,7 @@ import { SCENARIOS, scenario } from '../scenarios/index.js';
 import { paramRange } from '../scenarios/scenario.js';
 import { formatError } from './errors.js';
 import { collect, parseCount, parsePairs } from './parse.js';
+import { checkOutputPaths, viewTrace, writeCounterexample } from './trace-out.js';
 
 interface CheckFlags {
   kernel?: string;
@@ -22,6 +23,8 @@ interface CheckFlags {
   config: string[];
   param: string[];
   json?: boolean;
+  trace?: string;
+  html?: string;
 }
 
 function listText(): string {
@@ -76,11 +79,13 @@ function runCheck(name: string, flags: CheckFlags): number {
   const params = parsePairs('--param', flags.param);
   // Resolve every target before running any, so bad input fails before output starts.
   const targets = kernels.map((k) => resolveTarget(name, k, config, params));
+  checkOutputPaths(flags);
   const results = targets.map((t) => check(t, options));
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
     : results.map(checkText).join('\n');
   process.stdout.write(out);
+  for (const note of writeCounterexample(results, flags)) process.stderr.write(`lockstep: ${note}\n`);
   return results.some((r) => r.explore.found) ? 1 : 0;
 }
 
@@ -167,6 +172,8 @@ function program(): Command {
     .option('--config <key=value>', 'override a kernel config key (repeatable)', collect, [])
     .option('--param <key=value>', 'set a scenario parameter (repeatable)', collect, [])
     .option('--json', 'print the results as one JSON object')
+    .option('--trace <file>', 'write the counterexample as a lockstep-trace JSON file')
+    .option('--html <file>', 'write the counterexample as a self-contained HTML page')
     .action((name: string, flags: CheckFlags) => {
       process.exitCode = runCheck(name, flags);
     });
@@ -189,6 +196,14 @@ function program(): Command {
     .option('--json', 'print the result as JSON')
     .action((token: string, flags: { json?: boolean }) => {
       process.exitCode = runReplay(token, flags);
+    });
+  p.command('view')
+    .description('render a trace written by check --trace as a self-contained HTML page')
+    .argument('<trace>', 'a lockstep-trace JSON file')
+    .option('-o, --output <file>', 'the page to write (default: the trace path with .html)')
+    .action((trace: string, flags: { output?: string }) => {
+      process.stderr.write(`lockstep: ${viewTrace(trace, flags.output)}\n`);
+      process.exitCode = 0;
     });
   return p;
 }

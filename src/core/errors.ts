@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'E_TOKEN_CHECKSUM'
   | 'E_REPLAY_DIVERGED'
   | 'E_MODEL_ERROR'
-  | 'E_MODEL_UNSUPPORTED';
+  | 'E_MODEL_UNSUPPORTED'
+  | 'E_BAD_TRACE'
+  | 'E_WRITE';
 
 /** An error the user can act on: a stable code, a one-line message and a hint. */
 export class LockstepError extends Error {

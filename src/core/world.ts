@@ -12,6 +12,12 @@ export function defineSlot<T>(init: () => T): Slot<T> {
   return { init };
 }
 
+/** An object a step touched or read, by id and name. */
+export interface ObjectRef {
+  readonly oid: number;
+  readonly name: string;
+}
+
 /** One step as the trace records it. */
 export interface StepRecord {
   /** 1-based step number. */
@@ -24,7 +30,19 @@ export interface StepRecord {
   readonly note: string;
   /** Actors that were blocked or idle before this step and can run after it. */
   readonly wakes: readonly number[];
+  /** Objects the step wrote. */
+  readonly touches: readonly ObjectRef[];
+  /** Objects the step only read. */
+  readonly reads: readonly ObjectRef[];
 }
+
+/**
+ * Called on an inspecting world once before its first step (with 0) and after every step (with
+ * the step's number), so a layer above can take snapshots of its own state for the viewer.
+ */
+export type StepObserver = (step: number) => void;
+
+const ref = (o: ObjectRef): ObjectRef => ({ oid: o.oid, name: o.name });
 
 /**
  * All shared objects and actors of one execution. The world is deterministic: the same build and
@@ -38,9 +56,15 @@ export class World {
   readonly trace: StepRecord[] | null;
   private nextOid = 1;
   private readonly slots = new Map<Slot<unknown>, unknown>();
+  private readonly observers: StepObserver[] = [];
 
-  constructor(options: { readonly record?: boolean } = {}) {
-    this.trace = options.record ? [] : null;
+  /** Whether observers run: a recording for a viewer, not every recorded execution (tests record many). */
+  private readonly inspecting: boolean;
+
+  /** `record` keeps the trace; `inspect` also runs the step observers (and implies `record`). */
+  constructor(options: { readonly record?: boolean; readonly inspect?: boolean } = {}) {
+    this.trace = options.record || options.inspect ? [] : null;
+    this.inspecting = options.inspect ?? false;
   }
 
   /** A fresh object id, in creation order. */
@@ -56,6 +80,14 @@ export class World {
       this.slots.set(s as Slot<unknown>, v);
     }
     return v as T;
+  }
+
+  /**
+   * Registers an observer of an inspecting world; any other world ignores it, so exploration pays
+   * nothing for snapshots.
+   */
+  observe(observer: StepObserver): void {
+    if (this.inspecting) this.observers.push(observer);
   }
 
   /** Creates an actor and runs its program up to its first op. */
@@ -83,6 +115,7 @@ export class World {
     const actor = this.actors[c.actor]!;
     this.steps++;
     if (this.trace === null) return actor.step(c.alt);
+    if (this.trace.length === 0) for (const o of this.observers) o(0);
     const frames = actor.frames.map((f) => f.name);
     const waiting = this.actors.filter((a) => a !== actor && a.pending !== null && !a.pending.enabled());
     const op = actor.step(c.alt);
@@ -95,7 +128,10 @@ export class World {
       frames,
       note: op.note?.() ?? '',
       wakes,
+      touches: op.touches.map(ref),
+      reads: (op.reads ?? []).map(ref),
     });
+    for (const o of this.observers) o(this.steps);
     return op;
   }
 

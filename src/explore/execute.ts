@@ -56,10 +56,16 @@ function where(actor: Actor): string {
 /**
  * Runs one execution: builds the world, then lets the strategy pick among the enabled choices
  * until no actor can step (ok, deadlock or livelock), model code fails an assertion, the model's
- * checkers report (lockdep), or `maxSteps` is hit.
+ * checkers report (lockdep), or `maxSteps` is hit. `record` keeps the trace; `'inspect'` also lets
+ * the model take a snapshot per step (for the trace viewer).
  */
-export function execute(model: Model, strategy: Strategy, maxSteps: number, record = false): Execution {
-  const world = new World({ record });
+export function execute(
+  model: Model,
+  strategy: Strategy,
+  maxSteps: number,
+  record: boolean | 'inspect' = false,
+): Execution {
+  const world = new World(record === 'inspect' ? { inspect: true } : { record });
   model.build(world);
   const schedule: Choice[] = [];
   let last = -1;

@@ -10,6 +10,7 @@ import type { KernelConfig } from './config.js';
 import { ext4_mount } from './fs/ext4/super.js';
 import type { super_block } from './fs/fs.js';
 import { xfs_mount } from './fs/xfs/xfs_super.js';
+import { inspectKernel } from './inspect.js';
 import { do_exit, TaskExited } from './kernel/entry.js';
 import { type Kcx, task_struct } from './sched.js';
 
@@ -55,6 +56,8 @@ export class Kernel {
     if (config.dept) attachDept(world, { release: config.release });
     this.bdev = new BlockDevice(this, 'nvme0n1');
     this.sb = (setup.fs === 'ext4' ? ext4_mount : xfs_mount)(this, this.bdev, setup.fileSize);
+    // An inspecting world (a report's replay) keeps a snapshot per step for the trace viewer.
+    inspectKernel(this);
   }
 
   /** The path of the scenarios' test file on the mounted filesystem (`/mnt/xfs/file`). */

@@ -2,9 +2,14 @@ import type { StepRecord, World } from '../core/world.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+/** The letter of an actor in the replay token and the listing (`a` = actor 0). */
+export function letterOf(id: number): string {
+  return LETTERS[id] ?? `{${id}}`;
+}
+
 /** The actor legend: the letter each actor has in the replay token. */
 export function legend(world: World): string {
-  return world.actors.map((a) => `${LETTERS[a.id] ?? `{${a.id}}`} = ${a.label}`).join(', ');
+  return world.actors.map((a) => `${letterOf(a.id)} = ${a.label}`).join(', ');
 }
 
 /** The numbered step-by-step interleaving of a recorded execution. */

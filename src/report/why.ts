@@ -38,6 +38,32 @@ function cycleFrom(world: World, start: Actor): Actor[] | null {
   }
 }
 
+/** The wait-for cycles among the blocked actors, each once, starting at its first blocked actor. */
+export function waitForCycles(world: World): Actor[][] {
+  const out: Actor[][] = [];
+  const reported = new Set<Actor>();
+  for (const a of world.blocked()) {
+    if (reported.has(a)) continue;
+    const cycle = cycleFrom(world, a);
+    if (!cycle) continue;
+    for (const c of cycle) reported.add(c);
+    out.push(cycle);
+  }
+  return out;
+}
+
+/** One wait-for edge: `from` is blocked until `to` (null: nobody in the model) does `how`. */
+export interface WaitForEdge {
+  readonly from: Actor;
+  readonly to: Actor | null;
+  readonly how: string;
+}
+
+/** Every blocked actor's wait-for edges, to each provider of what it waits for. */
+export function waitForEdges(world: World): WaitForEdge[] {
+  return world.blocked().flatMap((a) => providersOf(a).map((p) => ({ from: a, to: p.actor, how: p.how })));
+}
+
 /**
  * The wait-for explanation in plain words: for each blocked actor, what it waits for, who alone
  * could provide it and how; then the cycle, if the waits close one.
@@ -79,12 +105,8 @@ export function explain(world: World): string[] {
       out.push(`SIGKILL is pending on ${a.label}, but not even SIGKILL ends a TASK_UNINTERRUPTIBLE sleep.`);
     }
   }
-  const reported = new Set<Actor>();
-  for (const a of blocked) {
-    if (reported.has(a)) continue;
-    const cycle = cycleFrom(world, a);
-    if (!cycle) continue;
-    for (const c of cycle) reported.add(c);
+  for (const cycle of waitForCycles(world)) {
+    const a = cycle[0]!;
     if (cycle.length === 1 && a.pending?.wait?.spin) {
       out.push(`So ${a.label} spins waiting for itself: it never does what would end its retries.`);
     } else if (cycle.length === 1) {

@@ -79,6 +79,11 @@ export function lockdepReport(world: World): LockdepReport | null {
   return s.session?.validator.reportAt(s.before) ?? null;
 }
 
+/** The validator this world feeds, or null when CONFIG_LOCKDEP is off (for the graph in reports). */
+export function lockdepValidator(world: World): Validator | null {
+  return world.slot(lockdepSlot).session?.validator ?? null;
+}
+
 /** The lockdep task of an actor; interrupt actors run in hardirq context. */
 function taskOf(s: WorldLockdep, v: Validator, actor: Actor): Task {
   let t = s.tasks.get(actor);

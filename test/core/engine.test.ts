@@ -130,10 +130,11 @@ describe('World and actors', () => {
     w.take({ actor: 0, alt: 0 });
     expect(waiter.status()).toBe('exited');
     expect(log[1]).toBe('got woke; frames after: 0');
-    expect(w.trace).toEqual([
+    expect(w.trace).toMatchObject([
       { index: 1, actor: 1, alt: 0, label: 'raise flag', frames: [], note: 'flag is up', wakes: [0] },
       { index: 2, actor: 0, alt: 0, label: 'wait flag', frames: ['outer_fn'], note: '', wakes: [] },
     ]);
+    expect(w.trace!.map((s) => s.touches)).toEqual([[{ oid: 1, name: 'flag' }], [{ oid: 1, name: 'flag' }]]);
     expect(w.choices()).toEqual([]);
   });
 

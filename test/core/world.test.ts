@@ -239,7 +239,7 @@ describe('trace recording', () => {
     const raiser = w.spawn('task', 'raiser', 4, () => once(raise(flag)));
     runActor(w, raiser);
     runActor(w, blocker);
-    expect(w.trace).toEqual([
+    expect(w.trace).toMatchObject([
       {
         index: 1,
         actor: raiser.id,
@@ -278,6 +278,28 @@ describe('trace recording', () => {
       ['in inner', ['outer_fn', 'inner_fn']],
       ['in outer', ['outer_fn']],
     ]);
+  });
+
+  it('calls observers before the first step and after each step, only when inspecting', () => {
+    const seen: [number, boolean][] = [];
+    const w = new World({ inspect: true });
+    const flag = newFlag(w);
+    w.observe((step) => seen.push([step, flag.up]));
+    w.spawn('task', 't', 1, () => once(raise(flag)));
+    w.spawn('task', 'u', 2, () => once(nop('x')));
+    runAll(w);
+    expect(seen).toEqual([
+      [0, false],
+      [1, true],
+      [2, true],
+    ]);
+    expect(w.trace![0]!.touches).toEqual([{ oid: flag.oid, name: 'flag' }]);
+    const fast = new World({ record: true });
+    let calls = 0;
+    fast.observe(() => calls++);
+    fast.spawn('task', 't', 1, () => once(nop('x')));
+    runAll(fast);
+    expect(calls).toBe(0);
   });
 });
 
