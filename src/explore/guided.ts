@@ -109,7 +109,12 @@ export interface CountedExecution {
 }
 
 /** Runs one execution of `model` under `strategy`, counting its preemptions and switches. */
-export function runCounted(model: Model, strategy: Strategy, maxSteps: number, record = false): CountedExecution {
+export function runCounted(
+  model: Model,
+  strategy: Strategy,
+  maxSteps: number,
+  record = false,
+): CountedExecution {
   const counter = new SwitchCounter(strategy);
   counter.beginExecution();
   const execution = execute(model, counter, maxSteps, record);

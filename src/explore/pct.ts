@@ -52,7 +52,8 @@ export class PctStrategy implements Strategy {
 
   constructor(options: PctOptions) {
     const depth = options.depth ?? DEFAULT_PCT_DEPTH;
-    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`PCT depth must be a positive integer, not ${depth}`);
+    if (!Number.isInteger(depth) || depth < 1)
+      throw new RangeError(`PCT depth must be a positive integer, not ${depth}`);
     this.depth = depth;
     this.k = Math.max(1, options.steps ?? DEFAULT_STEPS);
     this.prng = new Prng(options.seed);

@@ -1,4 +1,3 @@
-import { LockstepError } from '../core/errors.js';
 import { type Choice, encodeSchedule, type Schedule } from '../core/schedule.js';
 import type { Execution, Model } from './execute.js';
 import type { Counterexample } from './explore.js';
@@ -9,6 +8,12 @@ import { ReplayStrategy } from './replay.js';
 export interface ShrinkOptions {
   /** Candidate executions to run at most (default 2000); the best found so far is kept. */
   readonly maxReplays?: number;
+  /**
+   * Makes a fresh model for every execution. Give it when the model's checkers keep state across
+   * executions (lockdep's dependency graph lives as long as a `modelOf` model, like lockdep across a
+   * boot): then each verdict depends on its schedule alone, as it does when a token is replayed.
+   */
+  readonly fresh?: () => Model;
 }
 
 /** The size of a counterexample: what shrinking lowers, in this order. */
@@ -28,6 +33,11 @@ export interface ShrinkResult {
   readonly replays: number;
   /** True when no candidate improved on the result: it is locally minimal, not cut by `maxReplays`. */
   readonly fixpoint: boolean;
+  /**
+   * False when the input's schedule did not replay to a problem of its kind (a lockdep report that
+   * needed the dependencies of earlier executions): then the input is returned as it is.
+   */
+  readonly reproduced: boolean;
 }
 
 /** Candidate executions a shrink runs when the options say nothing. */
@@ -155,18 +165,23 @@ function* candidates(s: Schedule, preempting: readonly number[]): Generator<Sche
  * candidates of the new best are tried, until none improves (a fixpoint) or `maxReplays`
  * executions have run. Deterministic: no randomness, candidates in a fixed order.
  */
-export function shrinkCounterexample(model: Model, cx: Counterexample, options: ShrinkOptions = {}): ShrinkResult {
+export function shrinkCounterexample(
+  model: Model,
+  cx: Counterexample,
+  options: ShrinkOptions = {},
+): ShrinkResult {
   const maxReplays = options.maxReplays ?? DEFAULT_MAX_REPLAYS;
-  const input = runCounted(model, new ReplayStrategy(cx.schedule), cx.schedule.length);
+  const modelFor = options.fresh ?? (() => model);
+  const input = runCounted(modelFor(), new ReplayStrategy(cx.schedule), cx.schedule.length);
   const key = verdictKey(input.execution);
-  if (key === null || input.execution.schedule.length !== cx.schedule.length) {
-    throw new LockstepError(
-      'E_REPLAY_DIVERGED',
-      `the counterexample does not replay to a problem: its schedule ends in ${input.execution.outcome.kind}`,
-      'shrink a counterexample of the same model, as explore returned it',
-    );
-  }
   const before = costOf(input);
+  if (
+    key === null ||
+    input.execution.outcome.kind !== cx.outcome.kind ||
+    before.steps !== cx.schedule.length
+  ) {
+    return { counterexample: cx, before, after: before, replays: 1, fixpoint: false, reproduced: false };
+  }
   let best = input;
   let cost = before;
   let replays = 1;
@@ -180,7 +195,7 @@ export function shrinkCounterexample(model: Model, cx: Counterexample, options: 
       tried.add(id);
       replays++;
       // A longer execution cannot win: it is cut at the current length and rejected.
-      const run = runCounted(model, new GuidedStrategy(plan), cost.steps);
+      const run = runCounted(modelFor(), new GuidedStrategy(plan), cost.steps);
       const c = costOf(run);
       if (smaller(c, cost) && verdictKey(run.execution) === key) {
         best = run;
@@ -199,6 +214,7 @@ export function shrinkCounterexample(model: Model, cx: Counterexample, options: 
     after: cost,
     replays,
     fixpoint,
+    reproduced: true,
   };
 }
 
