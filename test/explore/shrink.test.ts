@@ -150,6 +150,18 @@ describe('shrink on the verdict matrix', () => {
     }
   });
 
+  it('keeps a lockdep or DEPT report’s kind and headline, with a fresh model per execution', () => {
+    for (const config of [[['lockdep_dio_map', 'true']], [['dept', 'true']]] as const) {
+      const target = resolveTarget('falloc-dio', 'v6.6-rc7', config, [['ring', 'defer']]);
+      const r = explore(modelOf(target), new DfsStrategy(), { maxExecutions: 100, maxSteps: MAX_STEPS });
+      const s = shrinkCounterexample(modelOf(target), r.found!, { fresh: () => modelOf(target) });
+      expect(s.reproduced).toBe(true);
+      const key = verdictKey(record(target, s.counterexample.schedule));
+      expect(key).toBe(verdictKey(record(target, r.found!.schedule)));
+      expect(key).toMatch(/^(lockdep|dept): /);
+    }
+  });
+
   it('shrinks a random walk’s flagship deadlock to the exhaustive search’s: 24 steps, no preemption', () => {
     const target = resolveTarget('falloc-dio', 'v6.6-rc7');
     for (let seed = 1; seed <= 10; seed++) {
