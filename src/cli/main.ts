@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { type CheckOptions, check, DEFAULT_CHECK, record, type StrategyName } from '../api/check.js';
+import {
+  type CheckOptions,
+  check,
+  DEFAULT_CHECK,
+  record,
+  STRATEGIES,
+  type StrategyName,
+} from '../api/check.js';
 import { cellMatches, MATRIX_ROWS, runMatrix as matrix } from '../api/matrix.js';
 import { decodeToken, resolveTarget } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
@@ -12,6 +19,7 @@ import { SCENARIOS, scenario } from '../scenarios/index.js';
 import { paramRange } from '../scenarios/scenario.js';
 import { formatError } from './errors.js';
 import { collect, parseCount, parsePairs } from './parse.js';
+import { runControl } from './run-control.js';
 import { checkOutputPaths, viewTrace, writeCounterexample } from './trace-out.js';
 
 interface CheckFlags {
@@ -25,6 +33,11 @@ interface CheckFlags {
   json?: boolean;
   trace?: string;
   html?: string;
+  depth: string;
+  preemptionBound?: string;
+  shrink: boolean;
+  maxTime?: string;
+  progress?: boolean;
 }
 
 function listText(): string {
@@ -74,13 +87,30 @@ function runCheck(name: string, flags: CheckFlags): number {
     seed: parseCount('--seed', flags.seed, 0),
     maxExecutions: parseCount('--max-executions', flags.maxExecutions, 1),
     maxSteps: parseCount('--max-steps', flags.maxSteps, 1),
+    depth: parseCount('--depth', flags.depth, 1),
+    shrink: flags.shrink,
+    ...(flags.preemptionBound === undefined
+      ? {}
+      : { preemptionBound: parseCount('--preemption-bound', flags.preemptionBound, 0) }),
   };
+  const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
   const config = parsePairs('--config', flags.config);
   const params = parsePairs('--param', flags.param);
   // Resolve every target before running any, so bad input fails before output starts.
   const targets = kernels.map((k) => resolveTarget(name, k, config, params));
   checkOutputPaths(flags);
-  const results = targets.map((t) => check(t, options));
+  const results = targets.map((t) => {
+    const control = runControl(
+      `${name} on ${t.variant}`,
+      maxTime,
+      flags.progress ?? process.stderr.isTTY === true,
+    );
+    try {
+      return check(t, options, control.hooks);
+    } finally {
+      control.done();
+    }
+  });
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
     : results.map(checkText).join('\n');
@@ -163,10 +193,15 @@ function program(): Command {
     )
     .addOption(
       new Option('--strategy <name>', 'exploration strategy')
-        .choices(['exhaustive', 'random'])
+        .choices(STRATEGIES)
         .default(DEFAULT_CHECK.strategy),
     )
-    .option('--seed <n>', 'seed of the random strategy', String(DEFAULT_CHECK.seed))
+    .option('--seed <n>', 'seed of the random and pct strategies', String(DEFAULT_CHECK.seed))
+    .option('--depth <d>', 'bug depth of the pct strategy', '3')
+    .option('--preemption-bound <n>', 'dpor: iterative context bounding up to n preemptions')
+    .option('--no-shrink', 'report the counterexample as found, without shrinking it')
+    .option('--max-time <seconds>', 'stop exploring after this long and print the partial result')
+    .option('--progress', 'print progress on stderr even when it is not a terminal')
     .option('--max-executions <n>', 'stop after this many executions', String(DEFAULT_CHECK.maxExecutions))
     .option('--max-steps <n>', 'cut an execution after this many steps', String(DEFAULT_CHECK.maxSteps))
     .option('--config <key=value>', 'override a kernel config key (repeatable)', collect, [])

@@ -68,6 +68,20 @@ interface Branch {
   sub: WakeupNode[];
   /** The choices enabled here: a scheduled sibling that is not among them cannot run and is dropped. */
   readonly enabled: readonly Choice[];
+  /** Preemptions on the path before this branch's step. */
+  readonly preemptions: number;
+}
+
+/** Options of a DPOR search. */
+export interface DporOptions {
+  /** `optimal` keeps wakeup trees (each trace once); `source` adds single steps (source sets). */
+  readonly mode?: DporMode;
+  /**
+   * Explore only schedules with at most this many preemptions (a switch away from an actor that
+   * could still run), as CHESS's iterative context bounding does; the search is then incomplete
+   * whenever a schedule over the bound was skipped.
+   */
+  readonly preemptionBound?: number;
 }
 
 function enabledIn(choices: readonly Choice[], ev: Event): boolean {
@@ -178,8 +192,29 @@ export class DporStrategy implements Strategy {
   /** Executions abandoned because a scheduled reversal could not run. */
   infeasible = 0;
 
-  constructor(readonly mode: DporMode = 'optimal') {
-    this.name = mode === 'optimal' ? 'dpor' : 'source-dpor';
+  readonly mode: DporMode;
+  private readonly bound: number;
+  /** True once a schedule over the preemption bound was skipped: the search is then not complete. */
+  boundHit = false;
+
+  constructor(options: DporOptions | DporMode = {}) {
+    const o = typeof options === 'string' ? { mode: options } : options;
+    this.mode = o.mode ?? 'optimal';
+    this.bound = o.preemptionBound ?? Number.POSITIVE_INFINITY;
+    const base = this.mode === 'optimal' ? 'dpor' : 'source-dpor';
+    this.name = o.preemptionBound === undefined ? base : `${base}, at most ${o.preemptionBound} preemptions`;
+  }
+
+  /** Preemptions on the path through a branch at `depth` that takes `ev`, or null past the bound. */
+  private preemptionsWith(depth: number, ev: Event, enabled: readonly Choice[]): number | null {
+    const parent = this.stack[depth - 1];
+    if (!parent) return 0;
+    const prev = parent.current.actor;
+    const pre = ev.actor !== prev && enabled.some((c) => c.actor === prev);
+    const n = parent.preemptions + (pre ? 1 : 0);
+    if (n <= this.bound) return n;
+    this.boundHit = true;
+    return null;
   }
 
   get exhausted(): boolean {
@@ -226,13 +261,18 @@ export class DporStrategy implements Strategy {
     if (this.picked < depth && depth > 0 && depth - 1 >= this.divergence) this.disabledBy(depth - 1, []);
     this.stack.length = Math.min(this.stack.length, depth);
     while (this.stack.length > 0) {
-      const top = this.stack[this.stack.length - 1]!;
-      const next = this.nextFeasible(top.wut, top.enabled);
+      const depth = this.stack.length - 1;
+      const top = this.stack[depth]!;
+      const next = this.nextFeasible(depth, top.wut, top.enabled);
       if (next) {
-        top.sleep.push(top.current);
-        top.current = next.ev;
-        top.sub = next.children;
-        this.divergence = this.stack.length - 1;
+        this.stack[depth] = {
+          ...top,
+          sleep: [...top.sleep, top.current],
+          current: next.node.ev,
+          sub: next.node.children,
+          preemptions: next.preemptions,
+        };
+        this.divergence = depth;
         return;
       }
       this.stack.pop();
@@ -241,11 +281,20 @@ export class DporStrategy implements Strategy {
   }
 
   /** Takes the first scheduled sibling that can run here; drops those that cannot. */
-  private nextFeasible(wut: WakeupNode[], enabled: readonly Choice[]): WakeupNode | undefined {
+  private nextFeasible(
+    depth: number,
+    wut: WakeupNode[],
+    enabled: readonly Choice[],
+  ): { node: WakeupNode; preemptions: number } | undefined {
     for (;;) {
       const n = wut.shift();
-      if (!n || enabledIn(enabled, n.ev)) return n;
-      this.infeasible++;
+      if (!n) return undefined;
+      if (!enabledIn(enabled, n.ev)) {
+        this.infeasible++;
+        continue;
+      }
+      const preemptions = this.preemptionsWith(depth, n.ev, enabled);
+      if (preemptions !== null) return { node: n, preemptions };
     }
   }
 
@@ -255,15 +304,26 @@ export class DporStrategy implements Strategy {
     const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
     const sub = parent ? parent.sub : [];
     const enabled = point.choices;
-    const n = this.nextFeasible(sub, enabled);
+    const d = point.depth;
+    const n = this.nextFeasible(d, sub, enabled);
     if (n) {
-      const b: Branch = { sleep, wut: sub, current: n.ev, sub: n.children, enabled };
+      const b: Branch = {
+        sleep,
+        wut: sub,
+        current: n.node.ev,
+        sub: n.node.children,
+        enabled,
+        preemptions: n.preemptions,
+      };
       this.stack.push(b);
       return b;
     }
     for (const c of preferLast(point.choices, point.last)) {
       if (sleep.some((q) => q.actor === c.actor && q.alt === c.alt)) continue;
-      const b: Branch = { sleep, wut: [], current: eventOf(c, point.op(c)), sub: [], enabled };
+      const current = eventOf(c, point.op(c));
+      const preemptions = this.preemptionsWith(d, current, enabled);
+      if (preemptions === null) continue;
+      const b: Branch = { sleep, wut: [], current, sub: [], enabled, preemptions };
       this.stack.push(b);
       return b;
     }

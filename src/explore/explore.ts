@@ -115,7 +115,7 @@ export function explore(
     pruned,
     traces: strategy.distinctTraces ? traces() : null,
     stop,
-    complete: stop === 'exhausted' && strategy.exhausted && cut === 0,
+    complete: stop === 'exhausted' && strategy.exhausted && cut === 0 && !strategy.boundHit,
     found,
   };
 }

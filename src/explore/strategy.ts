@@ -32,6 +32,8 @@ export interface Strategy {
   readonly exhausted: boolean;
   /** True when no two executions it runs to the end are equivalent (each is a distinct trace). */
   readonly distinctTraces?: boolean;
+  /** True when the strategy skipped schedules over a bound (preemptions): the search is then not complete. */
+  readonly boundHit?: boolean;
 }
 
 /**

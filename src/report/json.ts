@@ -85,6 +85,7 @@ export function checkJson(r: CheckResult) {
     ...problemJson(r.target, r.token, r.execution),
     expected: expectedVerdict(r.target) ?? null,
     exploration: exploreJson(r.explore),
+    shrunk: r.shrunk,
   };
 }
 

@@ -126,7 +126,9 @@ export function exploreSummary(r: ExploreResult): string {
             ? 'INCOMPLETE: hit --max-time'
             : r.stop === 'interrupted'
               ? 'INCOMPLETE: interrupted'
-              : 'INCOMPLETE: some executions hit the step bound';
+              : r.cut > 0
+                ? 'INCOMPLETE: some executions hit the step bound'
+                : 'INCOMPLETE: schedules over the preemption bound were skipped';
   return `explored: ${runs}${extra ? ` (${extra})` : ''}, ${r.steps} steps, max depth ${r.maxDepth}, ${r.strategy} search; ${how}`;
 }
 
@@ -138,8 +140,14 @@ export function checkText(r: CheckResult): string {
     expected && expected !== got && (got !== 'ok' || r.explore.complete)
       ? `note: ${r.target.scenario.name} is expected to give '${expected}' on ${r.target.variant}\n`
       : '';
-  if (r.token && r.execution)
-    return `${problemReport(r.token, r.execution)}\n${exploreSummary(r.explore)}\n${note}`;
+  if (r.token && r.execution) {
+    const s = r.shrunk;
+    const shrunk =
+      s && (s.before.steps !== s.after.steps || s.before.preemptions !== s.after.preemptions)
+        ? `shrunk: ${s.before.steps} -> ${s.after.steps} steps, ${s.before.preemptions} -> ${s.after.preemptions} preemptions\n`
+        : '';
+    return `${problemReport(r.token, r.execution)}\n${exploreSummary(r.explore)}\n${shrunk}${note}`;
+  }
   const headline = r.explore.complete
     ? `${targetName(r.target)}: ok: no deadlock and no failed assertion in any schedule`
     : `${targetName(r.target)}: no problem found (exploration incomplete)`;
