@@ -68,8 +68,9 @@ interface Branch {
   sub: WakeupNode[];
   /** The choices enabled here: a scheduled sibling that is not among them cannot run and is dropped. */
   readonly enabled: readonly Choice[];
-  /** Preemptions on the path before this branch's step. */
+  /** Preemptions on the path up to and including this branch's step. */
   readonly preemptions: number;
+  readonly depth: number;
 }
 
 /** Options of a DPOR search. */
@@ -82,6 +83,13 @@ export interface DporOptions {
    * whenever a schedule over the bound was skipped.
    */
   readonly preemptionBound?: number;
+  /**
+   * Splits the search into shards that share nothing: the first `depth` steps are enumerated
+   * without reduction, and each path of that length (a unit, numbered in search order) belongs to
+   * shard `unit mod shards`, which explores it with DPOR. Every shard walks the same units in the
+   * same order, so the shards' totals add up to those of one run with the same split depth.
+   */
+  readonly split?: { readonly depth: number; readonly shard: number; readonly shards: number };
 }
 
 function enabledIn(choices: readonly Choice[], ev: Event): boolean {
@@ -196,6 +204,13 @@ export class DporStrategy implements Strategy {
   private readonly bound: number;
   /** True once a schedule over the preemption bound was skipped: the search is then not complete. */
   boundHit = false;
+  /** The last execution belongs to another shard: it is not counted. */
+  skipped = false;
+  private readonly splitDepth: number;
+  private readonly shard: number;
+  private readonly shards: number;
+  /** Units (paths of the split depth) met so far, in search order. */
+  private unit = -1;
 
   constructor(options: DporOptions | DporMode = {}) {
     const o = typeof options === 'string' ? { mode: options } : options;
@@ -203,6 +218,15 @@ export class DporStrategy implements Strategy {
     this.bound = o.preemptionBound ?? Number.POSITIVE_INFINITY;
     const base = this.mode === 'optimal' ? 'dpor' : 'source-dpor';
     this.name = o.preemptionBound === undefined ? base : `${base}, at most ${o.preemptionBound} preemptions`;
+    this.splitDepth = o.split?.depth ?? 0;
+    this.shard = o.split?.shard ?? 0;
+    this.shards = o.split?.shards ?? 1;
+  }
+
+  /** Numbers the unit a branch at the split depth starts with its current step; true if this shard owns it. */
+  private claim(): boolean {
+    this.unit++;
+    return this.unit % this.shards === this.shard;
   }
 
   /** Preemptions on the path through a branch at `depth` that takes `ev`, or null past the bound. */
@@ -232,6 +256,7 @@ export class DporStrategy implements Strategy {
     this.history.clear();
     this.enabledAt = [];
     this.picked = -1;
+    this.skipped = false;
     return true;
   }
 
@@ -259,20 +284,26 @@ export class DporStrategy implements Strategy {
   endExecution(depth: number): void {
     // No pick at `depth`: the execution ended with nothing runnable (or hit a bound).
     if (this.picked < depth && depth > 0 && depth - 1 >= this.divergence) this.disabledBy(depth - 1, []);
+    // An execution too short to reach a unit is run by every shard and counted by shard 0.
+    if (depth < this.splitDepth && this.shard !== 0) this.skipped = true;
     this.stack.length = Math.min(this.stack.length, depth);
     while (this.stack.length > 0) {
-      const depth = this.stack.length - 1;
-      const top = this.stack[depth]!;
-      const next = this.nextFeasible(depth, top.wut, top.enabled);
-      if (next) {
-        this.stack[depth] = {
+      const d = this.stack.length - 1;
+      let top = this.stack[d]!;
+      for (;;) {
+        const next = this.nextFeasible(d, top.wut, top.enabled);
+        if (!next) break;
+        top = {
           ...top,
           sleep: [...top.sleep, top.current],
           current: next.node.ev,
           sub: next.node.children,
           preemptions: next.preemptions,
         };
-        this.divergence = depth;
+        // Another shard's unit: counted as explored here, so the sleep sets stay the same in every shard.
+        if (d === this.splitDepth - 1 && !this.claim()) continue;
+        this.stack[d] = top;
+        this.divergence = d;
         return;
       }
       this.stack.pop();
@@ -314,20 +345,52 @@ export class DporStrategy implements Strategy {
         sub: n.node.children,
         enabled,
         preemptions: n.preemptions,
+        depth: d,
       };
       this.stack.push(b);
       return b;
     }
+    const free: Event[] = [];
     for (const c of preferLast(point.choices, point.last)) {
-      if (sleep.some((q) => q.actor === c.actor && q.alt === c.alt)) continue;
-      const current = eventOf(c, point.op(c));
+      if (!sleep.some((q) => q.actor === c.actor && q.alt === c.alt)) free.push(eventOf(c, point.op(c)));
+    }
+    // Above the split depth every step not asleep is a sibling; below, DPOR adds siblings as races show.
+    const siblings = d < this.splitDepth ? free.length : 1;
+    for (let i = 0; i < free.length; i++) {
+      const current = free[i]!;
       const preemptions = this.preemptionsWith(d, current, enabled);
       if (preemptions === null) continue;
-      const b: Branch = { sleep, wut: [], current, sub: [], enabled, preemptions };
+      const wut = free.slice(i + 1, siblings).map((ev) => ({ ev, children: [] }));
+      let b: Branch = { sleep, wut, current, sub: [], enabled, preemptions, depth: d };
+      if (d === this.splitDepth - 1) {
+        const owned = this.claimFirst(b);
+        if (!owned) {
+          this.skipped = true;
+          return null;
+        }
+        b = owned;
+      }
       this.stack.push(b);
       return b;
     }
     return null;
+  }
+
+  /** At the split depth: the branch moved on to the first sibling this shard owns, or null. */
+  private claimFirst(b: Branch): Branch | null {
+    let cur = b;
+    for (;;) {
+      if (this.claim()) return cur;
+      const next = this.nextFeasible(cur.depth, cur.wut, cur.enabled);
+      if (!next) return null;
+      cur = {
+        ...cur,
+        sleep: [...cur.sleep, cur.current],
+        current: next.node.ev,
+        sub: next.node.children,
+        preemptions: next.preemptions,
+      };
+    }
   }
 
   /** The other outcomes of a nondeterministic op are siblings of the one taken. */
@@ -340,6 +403,8 @@ export class DporStrategy implements Strategy {
 
   /** Schedules the steps `v` at `branch` unless its sleep set or a planned sibling covers them. */
   private schedule(branch: Branch, v: readonly Event[]): void {
+    // Above the split depth every enabled step is already a sibling.
+    if (branch.depth < this.splitDepth) return;
     if (this.mode === 'optimal') {
       for (const q of branch.sleep) if (weakInitial(q, v) !== NOT_INITIAL) return;
       insert(branch.wut, v);

@@ -90,6 +90,7 @@ export function explore(
     }
     const ex: Execution = execute(model, strategy, limits.maxSteps);
     strategy.endExecution(ex.schedule.length);
+    if (strategy.skipped) continue;
     executions++;
     steps += ex.schedule.length;
     maxDepth = Math.max(maxDepth, ex.schedule.length);
