@@ -23,6 +23,7 @@ export const indexerTraces = (n: number): number => 2 ** (3 * Math.max(0, n - 11
 /** filesystem(n), n <= 26: thread i >= 13 starts at the block of thread i - 13. */
 export const filesystemTraces = (n: number): number => 2 ** Math.max(0, n - 13);
 
+/** Every benchmark size with a known trace count, small ones first. */
 export const KNOWN_TRACES: readonly KnownTraces[] = [
   ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({
     make: () => lastzero(n),
