@@ -4,7 +4,7 @@
 // at the first problem (a deadlock) or explore everything. Run with `npm run bench` (after the
 // explorer table) or `npm run build && node bench/spin.mjs`. Environment: LOCKSTEP_MAX_EXECUTIONS
 // bounds each lockstep row (default 20000; the row then says `incomplete`), SPIN_TIMEOUT_S bounds each
-// SPIN run (default 120).
+// SPIN run (default 120); pan may use 2 GB (-DMEMLIM=2048): a row that reaches it says `memory`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -85,16 +85,21 @@ export function runSpin(pml, defines) {
       return m ? Number(m[1]) : null;
     };
     const errors = num(/errors: (\d+)/);
+    // pan stops early, with `errors: 0`, when it runs out of memory or search depth: not a verdict.
     const verdict =
       run.error || run.signal
         ? 'timeout'
-        : errors === null
-          ? 'failed'
-          : /invalid end state \(/.test(out)
-            ? 'deadlock'
-            : errors > 0
-              ? 'error'
-              : 'ok';
+        : /reached -DMEMLIM bound|out of memory/.test(out)
+          ? 'memory'
+          : /max search depth too small/.test(out)
+            ? 'depth'
+            : errors === null
+              ? 'failed'
+              : /invalid end state \(/.test(out)
+                ? 'deadlock'
+                : errors > 0
+                  ? 'error'
+                  : 'ok';
     return {
       states: num(/(\d+) states, stored/),
       transitions: num(/(\d+) transitions/),
@@ -131,7 +136,8 @@ const HEAD = [
 
 function line(name, l, s) {
   // A ratio only when both sides finished: a bound or a timeout makes it meaningless.
-  const finished = s && l.verdict !== 'incomplete' && !['timeout', 'failed'].includes(s.verdict);
+  const finished =
+    s && l.verdict !== 'incomplete' && !['timeout', 'memory', 'depth', 'failed'].includes(s.verdict);
   const ratio = finished && l.ms > 0 ? `${(s.ms / l.ms).toFixed(1)}x` : '-';
   console.log(
     row(
