@@ -4,6 +4,7 @@
 
 import { MATRIX_ROWS, runMatrix } from '../dist/api/matrix.js';
 import { DfsStrategy, explore, modelOf, resolveTarget } from '../dist/index.js';
+import { runSpinBench } from './spin.mjs';
 
 // `naive`: also run the DFS without sleep sets (minutes past loops=1, so only there).
 const cases = [
@@ -85,3 +86,6 @@ for (const c of cases) {
     `\nmatrix: ${MATRIX_ROWS.length} rows, ${cells.length} cells, ${executions} executions, ${steps} steps in ${(ms / 1000).toFixed(1)} s (${Math.round((steps / ms) * 1000)} steps/s)`,
   );
 }
+
+// The classic DPOR benchmarks and the seed scenario, side by side with SPIN (bench/spin.mjs).
+runSpinBench();

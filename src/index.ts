@@ -4,6 +4,21 @@ export type { CheckOptions, CheckResult, StrategyName } from './api/check.js';
 export { check, DEFAULT_CHECK, record } from './api/check.js';
 export type { Target } from './api/target.js';
 export { decodeToken, encodeToken, modelOf, resolveTarget } from './api/target.js';
+export type {
+  Benchmark,
+  FilesystemOptions,
+  IndexerOptions,
+  PhilosophersOptions,
+  ReadersWritersOptions,
+} from './benchmarks/index.js';
+export {
+  benchmark,
+  filesystem,
+  indexer,
+  lastzero,
+  philosophers,
+  readersWriters,
+} from './benchmarks/index.js';
 export type { Actor, ActorKind, ActorStatus, HeldLock } from './core/actor.js';
 export type { ErrorCode } from './core/errors.js';
 export { LockstepError, ModelAssertion } from './core/errors.js';

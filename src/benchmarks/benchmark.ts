@@ -1,0 +1,36 @@
+import type { World } from '../core/world.js';
+import type { Model } from '../explore/execute.js';
+
+/**
+ * A classic DPOR benchmark as a lockstep model: a name with its size, the model, and a canonical
+ * text of the shared variables an execution leaves, so that two strategies can be compared by the
+ * set of final states they reach.
+ */
+export interface Benchmark {
+  /** Name and size, e.g. `lastzero(5)`. */
+  readonly name: string;
+  readonly model: Model;
+  /** The shared variables at the end of an execution of `model`, as canonical text. */
+  finalState(world: World): string;
+}
+
+/**
+ * A benchmark whose model keeps a final-state printer per world: `build` sets up the world and
+ * returns how to print its shared variables.
+ */
+export function benchmark(name: string, build: (world: World) => () => string): Benchmark {
+  const printers = new WeakMap<World, () => string>();
+  return {
+    name,
+    model: {
+      build(world) {
+        printers.set(world, build(world));
+      },
+    },
+    finalState(world) {
+      const print = printers.get(world);
+      if (!print) throw new Error(`${name}: this world was not built by this benchmark`);
+      return print();
+    },
+  };
+}
