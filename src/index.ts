@@ -1,8 +1,21 @@
 // The programmatic API of lockstep. The CLI calls only what is exported here.
+// docs/api.md is the reference; docs/tutorial.md walks through writing a model.
 
 export type { CheckOptions, CheckResult, StrategyName } from './api/check.js';
-export { check, DEFAULT_CHECK, record } from './api/check.js';
-export type { Target } from './api/target.js';
+export { check, DEFAULT_CHECK, record, verdictOfResult } from './api/check.js';
+export type {
+  EndState,
+  LockstepModel,
+  ModelCx,
+  ModelSpec,
+  ThreadProgram,
+  WorkCx,
+  WorkqueueOptions,
+} from './api/model.js';
+export { assert, defineModel, isModel, ModelSetup, progress } from './api/model.js';
+export type { CheckModelOptions, ModelTargetOptions } from './api/model-target.js';
+export { checkModel, decodeModelToken, modelTarget, PLAIN_VARIANT, replayModel } from './api/model-target.js';
+export type { CustomBuild, Target } from './api/target.js';
 export { decodeToken, encodeToken, modelOf, resolveTarget } from './api/target.js';
 export type { Actor, ActorKind, ActorStatus, HeldLock } from './core/actor.js';
 export type { ErrorCode } from './core/errors.js';
@@ -31,3 +44,48 @@ export { checkDocument, checkJson, JSON_FORMAT_VERSION } from './report/json.js'
 export { checkText, exploreSummary, problemReport } from './report/text.js';
 export { SCENARIOS, scenario } from './scenarios/index.js';
 export type { ExpectedVerdict, ParamSpec, Params, Scenario, UserTask } from './scenarios/scenario.js';
+export type { Completion } from './sync/completion.js';
+export {
+  complete,
+  complete_all,
+  completion_done,
+  DECLARE_COMPLETION,
+  reinit_completion,
+  try_wait_for_completion,
+  wait_for_completion,
+} from './sync/completion.js';
+export type { LockClass, LockCx } from './sync/lock-class.js';
+export { lockClass } from './sync/lock-class.js';
+export type { Mutex } from './sync/mutex.js';
+export { DEFINE_MUTEX, mutex_is_locked, mutex_lock, mutex_trylock, mutex_unlock } from './sync/mutex.js';
+export {
+  down_read,
+  down_read_trylock,
+  down_write,
+  down_write_trylock,
+  downgrade_write,
+  RwSemaphore,
+  up_read,
+  up_write,
+} from './sync/rwsem.js';
+export type { SharedVar } from './sync/shared.js';
+export { READ_ONCE, shared, update, WRITE_ONCE } from './sync/shared.js';
+export type { Spinlock } from './sync/spinlock.js';
+export { DEFINE_SPINLOCK, spin_lock, spin_trylock, spin_unlock } from './sync/spinlock.js';
+export { spin_until as retry_until } from './sync/wait.js';
+export type { TaskState, TaskStateVar, WaitQueueHead } from './sync/waitqueue.js';
+export {
+  DECLARE_WAIT_QUEUE_HEAD,
+  finish_wait,
+  prepare_to_wait,
+  schedule,
+  set_current_state,
+  TASK_INTERRUPTIBLE,
+  TASK_RUNNING,
+  TASK_UNINTERRUPTIBLE,
+  task_state,
+  wake_up,
+  wake_up_process,
+} from './sync/waitqueue.js';
+export type { Workqueue, WorkStruct } from './sync/workqueue.js';
+export { alloc_workqueue, flush_work, flush_workqueue, INIT_WORK, queue_work } from './sync/workqueue.js';

@@ -11,6 +11,9 @@ import { checkText, problemReport } from '../report/text.js';
 import { SCENARIOS, scenario } from '../scenarios/index.js';
 import { paramRange } from '../scenarios/scenario.js';
 import { formatError } from './errors.js';
+import { isModelPath } from './load-model.js';
+import { runModelCheck, runModelReplay } from './model-commands.js';
+import { emit } from './output.js';
 import { collect, parseCount, parsePairs } from './parse.js';
 
 interface CheckFlags {
@@ -22,6 +25,7 @@ interface CheckFlags {
   config: string[];
   param: string[];
   json?: boolean;
+  output?: string;
 }
 
 function listText(): string {
@@ -80,7 +84,7 @@ function runCheck(name: string, flags: CheckFlags): number {
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
     : results.map(checkText).join('\n');
-  process.stdout.write(out);
+  emit(out, flags.output);
   return results.some((r) => r.explore.found) ? 1 : 0;
 }
 
@@ -151,7 +155,7 @@ function program(): Command {
 
   p.command('check')
     .description('explore a scenario on one or more kernel variants')
-    .argument('<scenario>', "a scenario name (see 'lockstep list')")
+    .argument('<scenario>', "a scenario name (see 'lockstep list'), or a model file: ./model.ts[#name]")
     .option(
       '--kernel <variants>',
       'kernel variant, or several separated by commas (default: every variant the scenario states a verdict for)',
@@ -167,8 +171,9 @@ function program(): Command {
     .option('--config <key=value>', 'override a kernel config key (repeatable)', collect, [])
     .option('--param <key=value>', 'set a scenario parameter (repeatable)', collect, [])
     .option('--json', 'print the results as one JSON object')
-    .action((name: string, flags: CheckFlags) => {
-      process.exitCode = runCheck(name, flags);
+    .option('--output <file>', 'write the results to a file (whole, or not at all) instead of stdout')
+    .action(async (name: string, flags: CheckFlags) => {
+      process.exitCode = isModelPath(name) ? await runModelCheck(name, flags) : runCheck(name, flags);
     });
 
   p.command('matrix')
@@ -187,17 +192,20 @@ function program(): Command {
     .description('re-run the schedule of a replay token and print its report')
     .argument('<token>', "a token printed by 'lockstep check' after 'replay:'")
     .option('--json', 'print the result as JSON')
-    .action((token: string, flags: { json?: boolean }) => {
-      process.exitCode = runReplay(token, flags);
+    .option('--model <file>', 'the model file a model token came from')
+    .action(async (token: string, flags: { json?: boolean; model?: string }) => {
+      process.exitCode = flags.model
+        ? await runModelReplay(token, flags.model, flags)
+        : runReplay(token, flags);
     });
   return p;
 }
 
-/** Runs the CLI on `argv` (without node and script); returns the exit status. */
-export function main(argv: readonly string[]): number {
+/** Runs the CLI on `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    program().parse(argv, { from: 'user' });
+    await program().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -217,4 +225,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

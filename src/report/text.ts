@@ -12,6 +12,7 @@ import { explain, formatWhy } from './why.js';
 export function targetName(t: Target): string {
   const p = t.paramOverrides.map(([k, v]) => `,${k}=${v}`).join('');
   const c = t.configOverrides.map(([k, v]) => `,${k}=${v}`).join('');
+  if (t.custom) return `model ${t.scenario.name}${p}${c ? ` (${c.slice(1)})` : ''}`;
   return `${t.scenario.name}${p} on ${t.variant}${c}`;
 }
 

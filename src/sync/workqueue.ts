@@ -1,6 +1,6 @@
 import type { Actor } from '../core/actor.js';
 import { type Cx, frame, inFrame } from '../core/frames.js';
-import { atomic, type Program, type Provider, run, type SimObject } from '../core/op.js';
+import { atomic, guarded, type Program, type Provider, run, type SimObject } from '../core/op.js';
 import type { World } from '../core/world.js';
 import { wait_for_work } from './wait.js';
 
@@ -18,6 +18,13 @@ export interface WorkStruct<C extends Cx = Cx> {
 export class Workqueue<C extends Cx = Cx> implements SimObject {
   readonly pending: WorkStruct<C>[] = [];
   readonly workers: Actor[] = [];
+  /**
+   * Items a worker is running, when the workqueue tracks them for flush_work (`trackRunning`):
+   * taking an item marks it, and a step of its own after the item's function returns clears it.
+   */
+  readonly running = new Map<WorkStruct<C>, Actor>();
+  /** Whether workers track running items (off for the built-in kernel model, which never flushes). */
+  trackRunning = false;
 
   constructor(
     readonly oid: number,
@@ -55,6 +62,7 @@ export function alloc_workqueue<C extends Cx>(
 export function queue_work<C extends Cx>(wq: Workqueue<C>, work: WorkStruct<C>): Program<boolean> {
   return run(
     atomic(`queue_work(${wq.name}, ${work.name})`, [wq], () => {
+      queuedOn.set(work, wq as Workqueue);
       if (wq.pending.includes(work)) return false;
       wq.pending.push(work);
       return true;
@@ -71,13 +79,87 @@ const PROCESS_ONE_WORK = frame('kernel/workqueue.c', 'process_one_work');
 export function* worker_thread<C extends Cx>(cx: C, wq: Workqueue<C>): Program<void> {
   cx.actor.frames.push(RET_FROM_FORK, KTHREAD, WORKER_THREAD);
   for (;;) {
-    const work = yield wait_for_work(
+    const work = (yield wait_for_work(
       `worker_thread: take work from ${wq.name}`,
       wq,
       `work on ${wq.name}`,
       () => wq.pending.length > 0,
-      () => wq.pending.shift()!,
-    );
-    yield* inFrame(cx, PROCESS_ONE_WORK, (work as WorkStruct<C>).func(cx));
+      () => {
+        const w = wq.pending.shift()!;
+        if (wq.trackRunning) wq.running.set(w, cx.actor);
+        return w;
+      },
+    )) as WorkStruct<C>;
+    yield* inFrame(cx, PROCESS_ONE_WORK, work.func(cx));
+    if (wq.trackRunning) {
+      yield* inFrame(
+        cx,
+        PROCESS_ONE_WORK,
+        run(atomic(`process_one_work: ${work.name} done`, [wq], () => void wq.running.delete(work))),
+      );
+    }
   }
+}
+
+/** The workqueue each work item was last queued on (work->data's pool, in the kernel). */
+const queuedOn = new WeakMap<WorkStruct<never>, Workqueue>();
+
+/** include/linux/workqueue.h: INIT_WORK. A work item that runs `func` in a kworker. */
+export function INIT_WORK<C extends Cx>(name: string, func: (cx: C) => Program<void>): WorkStruct<C> {
+  return { name, func };
+}
+
+/**
+ * kernel/workqueue.c: flush_work. Sleeps TASK_UNINTERRUPTIBLE until `work` is neither pending nor
+ * running (the kernel queues a barrier behind it and waits for that). Returns false at once when
+ * the item was idle. Needs a workqueue that tracks running items (`trackRunning`).
+ */
+export function* flush_work<C extends Cx>(_cx: Cx, work: WorkStruct<C>): Program<boolean> {
+  const wq = queuedOn.get(work) as Workqueue<C> | undefined;
+  if (!wq) return false;
+  if (!wq.trackRunning) throw new Error(`flush_work(${work.name}): ${wq.name} does not track running work`);
+  const busy = () => wq.pending.includes(work) || wq.running.has(work);
+  const flushing: SimObject = {
+    oid: wq.oid,
+    name: wq.name,
+    providers: () => {
+      const runner = wq.running.get(work);
+      return runner
+        ? [{ actor: runner, how: `finish running ${work.name}` }]
+        : wq.workers.map((w) => ({ actor: w, how: `run ${work.name}, queued on ${wq.name}` }));
+    },
+  };
+  return (yield guarded(
+    `flush_work(${work.name})`,
+    [wq],
+    {
+      state: 'D',
+      object: flushing,
+      until: `${work.name} to finish`,
+      wokenBy: 'nothing (uninterruptible)',
+      sleepFrames: ['flush_work', '__flush_work', 'wait_for_completion', 'schedule', '__schedule'],
+    },
+    () => !busy(),
+    () => true,
+  )) as boolean;
+}
+
+/** kernel/workqueue.c: flush_workqueue. Sleeps TASK_UNINTERRUPTIBLE until nothing is pending or running. */
+export function flush_workqueue<C extends Cx>(_cx: Cx, wq: Workqueue<C>): Program<void> {
+  if (!wq.trackRunning) throw new Error(`flush_workqueue(${wq.name}): it does not track running work`);
+  return run(
+    guarded(
+      `flush_workqueue(${wq.name})`,
+      [wq],
+      {
+        state: 'D',
+        object: wq,
+        until: `${wq.name} to be idle`,
+        wokenBy: 'nothing (uninterruptible)',
+        sleepFrames: ['__flush_workqueue', 'wait_for_completion', 'schedule', '__schedule'],
+      },
+      () => wq.pending.length === 0 && wq.running.size === 0,
+      () => {},
+    ),
+  );
 }
