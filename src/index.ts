@@ -44,6 +44,7 @@ export { checkDocument, checkJson, JSON_FORMAT_VERSION } from './report/json.js'
 export { checkText, exploreSummary, problemReport } from './report/text.js';
 export { SCENARIOS, scenario } from './scenarios/index.js';
 export type { ExpectedVerdict, ParamSpec, Params, Scenario, UserTask } from './scenarios/scenario.js';
+export { choiceParam, intParam } from './scenarios/scenario.js';
 export type { Completion } from './sync/completion.js';
 export {
   complete,

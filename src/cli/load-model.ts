@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { register } from 'tsx/esm/api';
 import { isModel, type LockstepModel } from '../api/model.js';
 import { LockstepError } from '../core/errors.js';
 
@@ -33,6 +33,15 @@ function firstLine(e: unknown): string {
   return msg.split('\n').find((l) => l.trim() !== '') ?? msg;
 }
 
+let registered = false;
+
+/** Installs tsx's TypeScript loader once per process. */
+function registerTsx(): void {
+  if (registered) return;
+  register({ tsconfig: false });
+  registered = true;
+}
+
 /** Reads and imports the file (TypeScript through tsx), mapping every failure to a stable code. */
 async function importFile(path: string): Promise<Record<string, unknown>> {
   const abs = resolve(path);
@@ -51,11 +60,11 @@ async function importFile(path: string): Promise<Record<string, unknown>> {
     );
   }
   try {
-    // tsconfig: false: a model imports 'lockstep' as the package itself, the same copy the CLI runs.
-    return (await tsImport(pathToFileURL(abs).href, {
-      parentURL: import.meta.url,
-      tsconfig: false,
-    })) as Record<string, unknown>;
+    // A global (not namespaced) loader, so that the model's `import 'lockstep'` is the very module
+    // instance the CLI runs (a namespaced tsImport would load a second copy, with its own state);
+    // tsconfig: false, so that a repository's `paths` cannot point it at the sources either.
+    registerTsx();
+    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof LockstepError) throw e;
     const err = new LockstepError(

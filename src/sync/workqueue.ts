@@ -2,6 +2,7 @@ import type { Actor } from '../core/actor.js';
 import { type Cx, frame, inFrame } from '../core/frames.js';
 import { atomic, guarded, type Program, type Provider, run, type SimObject } from '../core/op.js';
 import type { World } from '../core/world.js';
+import type { LockCx } from './lock-class.js';
 import { wait_for_work } from './wait.js';
 
 /** A work item (struct work_struct); `func` runs in a kworker's context. */
@@ -105,7 +106,10 @@ export function* worker_thread<C extends Cx>(cx: C, wq: Workqueue<C>): Program<v
 const queuedOn = new WeakMap<WorkStruct<never>, Workqueue>();
 
 /** include/linux/workqueue.h: INIT_WORK. A work item that runs `func` in a kworker. */
-export function INIT_WORK<C extends Cx>(name: string, func: (cx: C) => Program<void>): WorkStruct<C> {
+export function INIT_WORK<C extends Cx = LockCx>(
+  name: string,
+  func: (cx: C) => Program<void>,
+): WorkStruct<C> {
   return { name, func };
 }
 
