@@ -4,6 +4,7 @@
 export type { CheckOptions, CheckResult, StrategyName } from './api/check.js';
 export { check, DEFAULT_CHECK, record, verdictOfResult } from './api/check.js';
 export type {
+  AnyModel,
   EndState,
   LockstepModel,
   ModelCx,

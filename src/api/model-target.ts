@@ -10,7 +10,14 @@ import { resolveParams } from '../scenarios/index.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { attachLockdep, LockdepSession, lockdepReport } from '../sync/lockdep-wire.js';
 import { type CheckOptions, type CheckResult, check, DEFAULT_CHECK, record } from './check.js';
-import { type LockstepModel, ModelSetup, type ModelSpec, progressSlot, type ThreadProgram } from './model.js';
+import {
+  type AnyModel,
+  type LockstepModel,
+  ModelSetup,
+  type ModelSpec,
+  progressSlot,
+  type ThreadProgram,
+} from './model.js';
 import { splitPairs, type Target } from './target.js';
 
 /** The variant name of a model that boots no kernel: tokens read `abba#fp@plain:...`. */
@@ -186,7 +193,7 @@ const TOKEN_HINT = "copy the whole token that 'lockstep check' printed after 're
 /** Parses a token made for one of `models` (a model file's); refuses another model's or another version's. */
 export function decodeModelToken(
   token: string,
-  models: readonly LockstepModel<unknown>[],
+  models: readonly AnyModel[],
   maxSteps = DEFAULT_CHECK.maxSteps,
 ): { target: Target; schedule: Schedule } {
   const text = token.trim();
@@ -227,14 +234,14 @@ export function decodeModelToken(
     );
   }
   const schedule = decodeSchedule(sched);
-  if (schedule === null || schedule.length === 0) {
+  if (schedule === null) {
     throw new LockstepError('E_BAD_TOKEN', `malformed schedule '${sched}' in replay token`, TOKEN_HINT);
   }
   return { target: modelTarget(model, { params, config, maxSteps }), schedule };
 }
 
 /** Re-runs a model's counterexample from its token, with a trace. */
-export function replayModel(models: readonly LockstepModel<unknown>[], token: string): Execution {
+export function replayModel(models: readonly AnyModel[], token: string): Execution {
   const { target, schedule } = decodeModelToken(token, models);
   return record(target, schedule);
 }

@@ -58,8 +58,12 @@ export interface LockstepModel<O = unknown> extends ModelSpec<O> {
   readonly [MODEL_BRAND]: true;
 }
 
+/** A model of any object type, as a model file's list of models holds them. */
+// biome-ignore lint/suspicious/noExplicitAny: setup's result type varies per model, and threads take it as a parameter.
+export type AnyModel = LockstepModel<any>;
+
 /** Whether `value` is a model made by `defineModel` (from any copy of lockstep). */
-export function isModel(value: unknown): value is LockstepModel {
+export function isModel(value: unknown): value is AnyModel {
   return (
     typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MODEL_BRAND] === true
   );

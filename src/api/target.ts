@@ -133,7 +133,8 @@ export function decodeToken(token: string): { target: Target; schedule: Schedule
   }
   const [variantName, config] = splitPairs(header.slice(at + 1), 'config');
   const schedule = decodeSchedule(sched);
-  if (schedule === null || schedule.length === 0) {
+  // An empty schedule is a problem found before any step (a thread that waits at once).
+  if (schedule === null) {
     throw new LockstepError('E_BAD_TOKEN', `malformed schedule '${sched}' in replay token`, HINT);
   }
   return { target: resolveTarget(scenarioName, variantName, config, params), schedule };

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
-import { isModel, type LockstepModel } from '../api/model.js';
+import { type AnyModel, isModel } from '../api/model.js';
 import { LockstepError } from '../core/errors.js';
 
 /** File extensions `lockstep check` loads as model files. */
@@ -11,7 +11,7 @@ export const MODEL_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] a
 /** A loaded model file: its path as given, and the models it exports, in a fixed order. */
 export interface ModelFile {
   readonly path: string;
-  readonly models: readonly LockstepModel<unknown>[];
+  readonly models: readonly AnyModel[];
 }
 
 /** Whether a `check` argument names a model file rather than a built-in scenario. */
@@ -86,7 +86,7 @@ export async function loadModelFile(spec: string): Promise<ModelFile> {
   const path = hash > 0 ? spec.slice(0, hash) : spec;
   const pick = hash > 0 ? spec.slice(hash + 1) : null;
   const ns = await importFile(path);
-  const found: LockstepModel<unknown>[] = [];
+  const found: AnyModel[] = [];
   const keys = Object.keys(ns).sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a < b ? -1 : 1));
   for (const k of keys) {
     const v = ns[k];
