@@ -74,7 +74,7 @@ export type { SharedVar } from './sync/shared.js';
 export { READ_ONCE, shared, update, WRITE_ONCE } from './sync/shared.js';
 export type { Spinlock } from './sync/spinlock.js';
 export { DEFINE_SPINLOCK, spin_lock, spin_trylock, spin_unlock } from './sync/spinlock.js';
-export { spin_until as retry_until } from './sync/wait.js';
+export { retry_until } from './sync/wait.js';
 export type { TaskState, TaskStateVar, WaitQueueHead } from './sync/waitqueue.js';
 export {
   DECLARE_WAIT_QUEUE_HEAD,

@@ -57,7 +57,7 @@ export function mutex_lock(cx: LockCx, m: Mutex): Program<void> {
       {
         state: 'D',
         object: m,
-        until: `${m.name} to be released`,
+        until: `${m.name} is released`,
         wokenBy: wokenBy('D'),
         sleepFrames: ['mutex_lock', '__mutex_lock', 'schedule_preempt_disabled', 'schedule', '__schedule'],
       },

@@ -51,7 +51,7 @@ export function spin_lock(cx: LockCx, l: Spinlock): Program<void> {
       {
         state: 'R',
         object: l,
-        until: `${l.name} to be released`,
+        until: `${l.name} is released`,
         wokenBy: wokenBy('R'),
         sleepFrames: ['_raw_spin_lock', 'queued_spin_lock_slowpath'],
       },

@@ -139,7 +139,7 @@ export function* flush_work<C extends Cx>(_cx: Cx, work: WorkStruct<C>): Program
     {
       state: 'D',
       object: flushing,
-      until: `${work.name} to finish`,
+      until: `${work.name} finishes`,
       wokenBy: 'nothing (uninterruptible)',
       sleepFrames: ['flush_work', '__flush_work', 'wait_for_completion', 'schedule', '__schedule'],
     },

@@ -86,6 +86,11 @@ const CASES: readonly Case[] = [
       'model flush-then-lock: ok',
     ],
   },
+  {
+    file: 'lost-update.ts',
+    status: 1,
+    contains: ['verdict: assertion failed in atEnd/0: count is 1 after two increments'],
+  },
 ];
 
 describe('examples', () => {
