@@ -144,7 +144,7 @@ function buildOf<O>(spec: LockstepModel<O>, t: Target, maxSteps: number): Model 
 const PLAIN_KEYS = ['lockdep'];
 
 /** The target of a model: its parameters and config resolved, ready for `check` and `record`. */
-export function modelTarget<O>(model: LockstepModel<O>, options: ModelTargetOptions = {}): Target {
+export function modelTarget(model: AnyModel, options: ModelTargetOptions = {}): Target {
   const scenario: Scenario = {
     name: model.name,
     summary: model.summary ?? '',
@@ -183,7 +183,7 @@ export function modelTarget<O>(model: LockstepModel<O>, options: ModelTargetOpti
 export type CheckModelOptions = Partial<CheckOptions> & Omit<ModelTargetOptions, 'maxSteps'>;
 
 /** Explores a model; the result carries the verdict, the counterexample's token and its trace. */
-export function checkModel<O>(model: LockstepModel<O>, options: CheckModelOptions = {}): CheckResult {
+export function checkModel(model: AnyModel, options: CheckModelOptions = {}): CheckResult {
   const o: CheckOptions = { ...DEFAULT_CHECK, ...options };
   return check(modelTarget(model, { ...options, maxSteps: o.maxSteps }), o);
 }

@@ -231,5 +231,4 @@ describe('bad model input', () => {
     expect(ok.stdout).toBe('');
     expect(existsSync(out)).toBe(true);
   });
-
 });
