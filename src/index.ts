@@ -14,10 +14,19 @@ export type {
   WorkqueueOptions,
 } from './api/model.js';
 export { assert, defineModel, isModel, ModelSetup, progress } from './api/model.js';
-export type { CheckModelOptions, ModelTargetOptions } from './api/model-target.js';
-export { checkModel, decodeModelToken, modelTarget, PLAIN_VARIANT, replayModel } from './api/model-target.js';
+export type { Checkable, CheckModelOptions, ModelTargetOptions } from './api/model-target.js';
+export {
+  checkModel,
+  decodeModelToken,
+  modelTarget,
+  PLAIN_VARIANT,
+  replayModel,
+  targetsOf,
+} from './api/model-target.js';
 export type { CustomBuild, Target } from './api/target.js';
 export { decodeToken, encodeToken, modelOf, resolveTarget } from './api/target.js';
+export type { UserScenario } from './api/user-scenario.js';
+export { defineScenario, isUserScenario, userScenarioTarget } from './api/user-scenario.js';
 export type { Actor, ActorKind, ActorStatus, HeldLock } from './core/actor.js';
 export type { ErrorCode } from './core/errors.js';
 export { LockstepError, ModelAssertion } from './core/errors.js';
@@ -38,14 +47,47 @@ export { explore } from './explore/explore.js';
 export { RandomStrategy } from './explore/random.js';
 export { ReplayStrategy } from './explore/replay.js';
 export type { ChoicePoint, Strategy } from './explore/strategy.js';
+// The kernel side, for scenarios (defineScenario): the machine, the task context, user-space calls.
+export type { FsName, MachineSetup } from './kernel/boot.js';
 export type { ConfigKey, KernelConfig, Variant } from './kernel/config.js';
 export { CONFIG_KEYS, VARIANTS, variant } from './kernel/config.js';
+export { FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE, O_DIRECT } from './kernel/fs/fs.js';
+export {
+  IORING_SETUP_COOP_TASKRUN,
+  IORING_SETUP_DEFER_TASKRUN,
+  IORING_SETUP_SINGLE_ISSUER,
+  IORING_SETUP_TASKRUN_FLAG,
+  IOSQE_ASYNC,
+  RWF_NOWAIT,
+} from './kernel/io_uring/types.js';
+export type { Kcx } from './kernel/sched.js';
 export * from './lockdep/index.js';
 export { checkDocument, checkJson, JSON_FORMAT_VERSION } from './report/json.js';
 export { checkText, exploreSummary, problemReport } from './report/text.js';
 export { SCENARIOS, scenario } from './scenarios/index.js';
 export type { ExpectedVerdict, ParamSpec, Params, Scenario, UserTask } from './scenarios/scenario.js';
 export { choiceParam, intParam } from './scenarios/scenario.js';
+export {
+  fallocate,
+  ftruncate,
+  kill,
+  MiB,
+  O_RDWR,
+  open,
+  openDirect,
+  posix_fallocate,
+  pwrite,
+  retry_eagain,
+  sigaction,
+} from './scenarios/user/libc.js';
+export type { IoUring, SqeOptions } from './scenarios/user/liburing.js';
+export {
+  io_uring_prep_write,
+  io_uring_queue_init,
+  io_uring_submit,
+  io_uring_wait_cqe,
+  io_uring_wait_cqe_nr,
+} from './scenarios/user/liburing.js';
 export type { Completion } from './sync/completion.js';
 export {
   complete,

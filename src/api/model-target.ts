@@ -19,6 +19,29 @@ import {
   type ThreadProgram,
 } from './model.js';
 import { splitPairs, type Target } from './target.js';
+import { type UserScenario, userScenarioTarget } from './user-scenario.js';
+
+/** What a model file can export: models (no kernel) and kernel scenarios. */
+export type Checkable = AnyModel | UserScenario;
+
+/** The targets `lockstep check` runs for one export: a model once; a scenario on each kernel variant. */
+export function targetsOf(
+  c: Checkable,
+  o: ModelTargetOptions & { readonly kernels?: readonly string[] | undefined },
+): Target[] {
+  if ('threads' in c) {
+    if (o.kernels) {
+      throw new LockstepError(
+        'E_USAGE',
+        `--kernel does not apply to model '${c.name}': it boots no kernel`,
+        'drop --kernel; kernel variants apply to scenarios (defineScenario)',
+      );
+    }
+    return [modelTarget(c, o)];
+  }
+  const kernels = o.kernels ?? Object.keys(c.expect);
+  return kernels.map((k) => userScenarioTarget(c, k, o.config, o.params));
+}
 
 /** The variant name of a model that boots no kernel: tokens read `abba#fp@plain:...`. */
 export const PLAIN_VARIANT = 'plain';
@@ -193,7 +216,7 @@ const TOKEN_HINT = "copy the whole token that 'lockstep check' printed after 're
 /** Parses a token made for one of `models` (a model file's); refuses another model's or another version's. */
 export function decodeModelToken(
   token: string,
-  models: readonly AnyModel[],
+  models: readonly Checkable[],
   maxSteps = DEFAULT_CHECK.maxSteps,
 ): { target: Target; schedule: Schedule } {
   const text = token.trim();
@@ -218,7 +241,8 @@ export function decodeModelToken(
   const [variantName, config] = splitPairs(header.slice(at + 1), 'config');
   const [name, fp] = nameFp.split('#');
   const model = models.find((m) => m.name === name);
-  if (!model || fp === undefined || variantName !== PLAIN_VARIANT) {
+  const isScenario = model !== undefined && !('threads' in model);
+  if (!model || fp === undefined || (variantName !== PLAIN_VARIANT) !== isScenario) {
     const known = models.map((m) => m.name).join(', ');
     throw new LockstepError(
       'E_TOKEN_MODEL',
@@ -237,11 +261,15 @@ export function decodeModelToken(
   if (schedule === null) {
     throw new LockstepError('E_BAD_TOKEN', `malformed schedule '${sched}' in replay token`, TOKEN_HINT);
   }
-  return { target: modelTarget(model, { params, config, maxSteps }), schedule };
+  const target =
+    'threads' in model
+      ? modelTarget(model, { params, config, maxSteps })
+      : userScenarioTarget(model, variantName, config, params);
+  return { target, schedule };
 }
 
 /** Re-runs a model's counterexample from its token, with a trace. */
-export function replayModel(models: readonly AnyModel[], token: string): Execution {
+export function replayModel(models: readonly Checkable[], token: string): Execution {
   const { target, schedule } = decodeModelToken(token, models);
   return record(target, schedule);
 }

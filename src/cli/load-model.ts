@@ -2,7 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
-import { type AnyModel, isModel } from '../api/model.js';
+import { isModel } from '../api/model.js';
+import type { Checkable } from '../api/model-target.js';
+import { isUserScenario } from '../api/user-scenario.js';
 import { LockstepError } from '../core/errors.js';
 
 /** File extensions `lockstep check` loads as model files. */
@@ -11,7 +13,7 @@ export const MODEL_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] a
 /** A loaded model file: its path as given, and the models it exports, in a fixed order. */
 export interface ModelFile {
   readonly path: string;
-  readonly models: readonly AnyModel[];
+  readonly models: readonly Checkable[];
 }
 
 /** Whether a `check` argument names a model file rather than a built-in scenario. */
@@ -86,17 +88,17 @@ export async function loadModelFile(spec: string): Promise<ModelFile> {
   const path = hash > 0 ? spec.slice(0, hash) : spec;
   const pick = hash > 0 ? spec.slice(hash + 1) : null;
   const ns = await importFile(path);
-  const found: AnyModel[] = [];
+  const found: Checkable[] = [];
   const keys = Object.keys(ns).sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a < b ? -1 : 1));
   for (const k of keys) {
     const v = ns[k];
-    if (isModel(v) && !found.includes(v)) found.push(v);
+    if ((isModel(v) || isUserScenario(v)) && !found.includes(v)) found.push(v);
   }
   if (found.length === 0) {
     throw new LockstepError(
       'E_NO_MODEL',
       `model file ${path} exports no model`,
-      "export one made by defineModel(): export default defineModel({ name, setup, threads }) (import it from 'lockstep')",
+      'export one made by defineModel() or defineScenario(): export default defineModel({ name, setup, threads })',
     );
   }
   const names = new Set<string>();

@@ -1,5 +1,5 @@
 import { type CheckOptions, check, DEFAULT_CHECK, record, type StrategyName } from '../api/check.js';
-import { decodeModelToken, modelTarget } from '../api/model-target.js';
+import { decodeModelToken, targetsOf } from '../api/model-target.js';
 import { LockstepError } from '../core/errors.js';
 import { checkDocument, problemJson } from '../report/json.js';
 import { checkText, problemReport } from '../report/text.js';
@@ -34,15 +34,11 @@ export async function runModelCheck(spec: string, flags: ModelCheckFlags): Promi
   const config = parsePairs('--config', flags.config);
   const params = parsePairs('--param', flags.param);
   const file = await loadModelFile(spec);
-  if (flags.kernel !== undefined) {
-    throw new LockstepError(
-      'E_USAGE',
-      `--kernel does not apply to ${file.path}: its models boot no kernel`,
-      'drop --kernel; kernel variants apply to built-in scenarios',
-    );
-  }
+  const kernels = flags.kernel?.split(',');
   // Resolve every target before running any, so bad input fails before output starts.
-  const targets = file.models.map((m) => modelTarget(m, { params, config, maxSteps: options.maxSteps }));
+  const targets = file.models.flatMap((m) =>
+    targetsOf(m, { params, config, maxSteps: options.maxSteps, kernels }),
+  );
   const results = targets.map((t) => check(t, options));
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`

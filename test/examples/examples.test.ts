@@ -91,6 +91,21 @@ const CASES: readonly Case[] = [
     status: 1,
     contains: ['verdict: assertion failed in atEnd/0: count is 1 after two increments'],
   },
+  {
+    file: 'kernel-scenario.ts',
+    status: 1,
+    contains: [
+      /^replay: my-falloc-dio#\w{4}@v6\.6-rc7:\w+:\w{4}\n/,
+      'verdict: deadlock: 1 task hung (my-falloc/700 in __inode_dio_wait, state D)',
+      'my-falloc-dio on v6.6: ok: no deadlock and no failed assertion in any schedule',
+    ],
+  },
+  {
+    file: 'kernel-scenario.ts',
+    args: ['--kernel', 'v6.6'],
+    status: 0,
+    contains: [/^my-falloc-dio on v6\.6: ok/],
+  },
 ];
 
 describe('examples', () => {
@@ -106,12 +121,14 @@ describe('examples', () => {
     });
   }
 
-  it('replays a model token with --model, byte for byte', () => {
-    const r = lockstep('check', 'examples/abba.ts');
-    const token = /^replay: (\S+)/.exec(r.stdout)![1]!;
-    const again = lockstep('replay', token, '--model', 'examples/abba.ts');
-    expect(again.status).toBe(1);
-    expect(again.stderr).toBe('');
-    expect(r.stdout.startsWith(again.stdout)).toBe(true);
-  });
+  for (const file of ['abba.ts', 'kernel-scenario.ts']) {
+    it(`replays a token of examples/${file} with --model, byte for byte`, () => {
+      const r = lockstep('check', `examples/${file}`);
+      const token = /^replay: (\S+)/.exec(r.stdout)![1]!;
+      const again = lockstep('replay', token, '--model', `examples/${file}`);
+      expect(again.stderr).toBe('');
+      expect(again.status).toBe(1);
+      expect(r.stdout.startsWith(again.stdout)).toBe(true);
+    });
+  }
 });
