@@ -1,5 +1,6 @@
 // flush_work() called while holding a lock that the work item needs: the flusher waits for the
-// work, the work waits for the lock. lockdep reports it from the work's lockdep map in the kernel.
+// work, the work waits for the lock. With --config lockdep=1, lockdep reports it from the work
+// item's lockdep map.
 // Run it: npx lockstep check examples/flush-work.ts
 import {
   defineModel,

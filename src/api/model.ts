@@ -12,7 +12,7 @@ import { RwSemaphore } from '../sync/rwsem.js';
 import { type SharedVar, shared } from '../sync/shared.js';
 import { DEFINE_SPINLOCK, type Spinlock } from '../sync/spinlock.js';
 import { DECLARE_WAIT_QUEUE_HEAD, type WaitQueueHead } from '../sync/waitqueue.js';
-import { alloc_workqueue, type Workqueue } from '../sync/workqueue.js';
+import { alloc_workqueue, track_running_work, type Workqueue } from '../sync/workqueue.js';
 
 /** What every thread of a model receives: the actor running it and its world. Sync primitives take it first. */
 export type ModelCx = LockCx;
@@ -175,7 +175,7 @@ export class ModelSetup {
       (i) => 201 + base + i,
       (actor: Actor) => ({ actor, world }),
     );
-    wq.trackRunning = true;
+    track_running_work(wq, world);
     return wq;
   }
 }

@@ -2,7 +2,8 @@ import type { Actor } from '../core/actor.js';
 import { type Cx, frame, inFrame } from '../core/frames.js';
 import { atomic, guarded, type Program, type Provider, run, type SimObject } from '../core/op.js';
 import type { World } from '../core/world.js';
-import type { LockCx } from './lock-class.js';
+import { type LockClass, type LockCx, lockClass } from './lock-class.js';
+import { type LockRef, lockdep_acquire, lockdep_release } from './lockdep-wire.js';
 import { wait_for_work } from './wait.js';
 
 /** A work item (struct work_struct); `func` runs in a kworker's context. */
@@ -26,6 +27,8 @@ export class Workqueue<C extends Cx = Cx> implements SimObject {
   readonly running = new Map<WorkStruct<C>, Actor>();
   /** Whether workers track running items (off for the built-in kernel model, which never flushes). */
   trackRunning = false;
+  /** The world whose lockdep sees each work item's lockdep map, once `track_running_work` ran. */
+  world: World | null = null;
 
   constructor(
     readonly oid: number,
@@ -91,16 +94,37 @@ export function* worker_thread<C extends Cx>(cx: C, wq: Workqueue<C>): Program<v
         return w;
       },
     )) as WorkStruct<C>;
+    // process_one_work holds the work's lockdep map while the function runs: lock_map_acquire(&lockdep_map).
+    if (wq.world) lockdep_acquire(wq.world, cx.actor, workMap(wq, work), { callerDepth: 0 });
     yield* inFrame(cx, PROCESS_ONE_WORK, work.func(cx));
     if (wq.trackRunning) {
-      yield* inFrame(
-        cx,
-        PROCESS_ONE_WORK,
-        run(atomic(`process_one_work: ${work.name} done`, [wq], () => void wq.running.delete(work))),
-      );
+      const done = () => {
+        wq.running.delete(work);
+        if (wq.world) lockdep_release(wq.world, cx.actor, workMap(wq, work));
+      };
+      yield* inFrame(cx, PROCESS_ONE_WORK, run(atomic(`process_one_work: ${work.name} done`, [wq], done)));
     }
   }
 }
+
+/**
+ * Makes `wq` track running items, so that flush_work and flush_workqueue can wait for them, and
+ * feeds each item's lockdep map to `world`'s lockdep (kernel/workqueue.c: process_one_work holds
+ * it while the function runs; __flush_work acquires and releases it before waiting), so lockdep
+ * reports flush_work() called under a lock the work item takes.
+ */
+export function track_running_work<C extends Cx>(wq: Workqueue<C>, world: World): void {
+  wq.trackRunning = true;
+  wq.world = world;
+}
+
+/** A work item's lockdep map, `(work_completion)(name)`, at its workqueue's address. */
+function workMap(wq: Workqueue<never> | Workqueue<Cx>, work: WorkStruct<never>): LockRef {
+  let cls = workClasses.get(work);
+  if (!cls) workClasses.set(work, (cls = lockClass(`(work_completion)(${work.name})`, 1, [0, 0])));
+  return { oid: wq.oid, lockClass: cls };
+}
+const workClasses = new WeakMap<WorkStruct<never>, LockClass>();
 
 /** The workqueue each work item was last queued on (work->data's pool, in the kernel). */
 const queuedOn = new WeakMap<WorkStruct<never>, Workqueue>();
@@ -118,11 +142,20 @@ export function INIT_WORK<C extends Cx = LockCx>(
  * running (the kernel queues a barrier behind it and waits for that). Returns false at once when
  * the item was idle. Needs a workqueue that tracks running items (`trackRunning`).
  */
-export function* flush_work<C extends Cx>(_cx: Cx, work: WorkStruct<C>): Program<boolean> {
+export function* flush_work<C extends Cx>(cx: Cx, work: WorkStruct<C>): Program<boolean> {
   const wq = queuedOn.get(work) as Workqueue<C> | undefined;
   if (!wq) return false;
   if (!wq.trackRunning) throw new Error(`flush_work(${work.name}): ${wq.name} does not track running work`);
   const busy = () => wq.pending.includes(work) || wq.running.has(work);
+  const world = wq.world;
+  if (world && busy()) {
+    // __flush_work: lock_map_acquire(&work->lockdep_map); lock_map_release(&work->lockdep_map).
+    const map = workMap(wq, work);
+    yield atomic(`lock_map_acquire(${map.lockClass.name})`, [wq], () => {
+      lockdep_acquire(world, cx.actor, map);
+      lockdep_release(world, cx.actor, map);
+    });
+  }
   const flushing: SimObject = {
     oid: wq.oid,
     name: wq.name,

@@ -87,6 +87,16 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    file: 'flush-work.ts#flush-under-lock',
+    args: ['--config', 'lockdep=1'],
+    status: 1,
+    contains: [
+      'verdict: lockdep: possible circular locking dependency detected (rmmod/102)',
+      'ffff8881000000c0 ((work_completion)(dev->stats_work)){+.+.}-{0:0}, at: dev_remove',
+      '  lock((work_completion)(dev->stats_work));',
+    ],
+  },
+  {
     file: 'lost-update.ts',
     status: 1,
     contains: ['verdict: assertion failed in atEnd/0: count is 1 after two increments'],
