@@ -15,6 +15,7 @@ import { isModelPath } from './load-model.js';
 import { runModelCheck, runModelReplay } from './model-commands.js';
 import { emit } from './output.js';
 import { collect, parseCount, parsePairs } from './parse.js';
+import { runUnderWatchdog } from './watchdog.js';
 
 interface CheckFlags {
   kernel?: string;
@@ -26,6 +27,7 @@ interface CheckFlags {
   param: string[];
   json?: boolean;
   output?: string;
+  timeout?: string;
 }
 
 function listText(): string {
@@ -172,7 +174,13 @@ function program(): Command {
     .option('--param <key=value>', 'set a scenario parameter (repeatable)', collect, [])
     .option('--json', 'print the results as one JSON object')
     .option('--output <file>', 'write the results to a file (whole, or not at all) instead of stdout')
+    .option('--timeout <seconds>', 'run the check in a child process and stop it after this long')
     .action(async (name: string, flags: CheckFlags) => {
+      if (flags.timeout !== undefined) {
+        const seconds = parseCount('--timeout', flags.timeout, 1);
+        process.exitCode = await runUnderWatchdog(process.argv.slice(2), seconds);
+        return;
+      }
       process.exitCode = isModelPath(name) ? await runModelCheck(name, flags) : runCheck(name, flags);
     });
 

@@ -33,7 +33,9 @@ export type ErrorCode =
   /** A replay token was made by another model, another version of it, or needs `--model`. */
   | 'E_TOKEN_MODEL'
   /** An output file cannot be written. */
-  | 'E_OUTPUT';
+  | 'E_OUTPUT'
+  /** `check --timeout` ran out: a model that loops inside one step, or a search too big for the time. */
+  | 'E_TIMEOUT';
 
 const LOCKSTEP_ERROR = Symbol.for('lockstep.LockstepError');
 const MODEL_ASSERTION = Symbol.for('lockstep.ModelAssertion');

@@ -186,6 +186,12 @@ const CASES: readonly Case[] = [
     message: /replay diverged at step 1: actor 2 cannot take that step/,
   },
   {
+    name: 'a thread that loops inside one step, under --timeout',
+    args: () => ['check', `${FIX}/sync-loop.ts`, '--timeout', '2'],
+    code: 'E_TIMEOUT',
+    message: /the check did not finish within --timeout 2 s/,
+  },
+  {
     name: 'an output file that cannot be written',
     args: () => ['check', 'examples/abba.ts', '--output', join(TMP, 'no-dir', 'out.txt')],
     code: 'E_OUTPUT',
