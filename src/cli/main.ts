@@ -156,7 +156,7 @@ function program(): Command {
     });
 
   p.command('check')
-    .description('explore a scenario on one or more kernel variants')
+    .description('explore a scenario on one or more kernel variants, or the models of a model file')
     .argument('<scenario>', "a scenario name (see 'lockstep list'), or a model file: ./model.ts[#name]")
     .option(
       '--kernel <variants>',
