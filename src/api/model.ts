@@ -174,6 +174,8 @@ export class ModelSetup {
       n,
       (i) => 201 + base + i,
       (actor: Actor) => ({ actor, world }),
+      // Worker names run on across workqueues, so no two kworkers of a model share one.
+      (i) => `kworker/0:${base + i + 1}`,
     );
     track_running_work(wq, world);
     return wq;

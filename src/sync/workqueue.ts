@@ -43,7 +43,7 @@ export class Workqueue<C extends Cx = Cx> implements SimObject {
 
 /**
  * kernel/workqueue.c: alloc_workqueue, with `workers` kworkers spawned now. `makeCx` builds
- * each worker's context for the layer above; `pid` gives each worker a pid.
+ * each worker's context for the layer above; `pid` gives each worker a pid, `comm` its name.
  */
 export function alloc_workqueue<C extends Cx>(
   world: World,
@@ -51,12 +51,11 @@ export function alloc_workqueue<C extends Cx>(
   workers: number,
   pid: (i: number) => number,
   makeCx: (actor: Actor) => C,
+  comm: (i: number) => string = (i) => `kworker/0:${i + 1}`,
 ): Workqueue<C> {
   const wq = new Workqueue<C>(world.oid(), name);
   for (let i = 0; i < workers; i++) {
-    const w = world.spawn('kthread', `kworker/0:${i + 1}`, pid(i), (actor) =>
-      worker_thread(makeCx(actor), wq),
-    );
+    const w = world.spawn('kthread', comm(i), pid(i), (actor) => worker_thread(makeCx(actor), wq));
     wq.workers.push(w);
   }
   return wq;
