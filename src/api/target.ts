@@ -18,6 +18,15 @@ export interface Target {
   readonly variant: string;
   readonly config: KernelConfig;
   readonly configOverrides: readonly (readonly [string, string])[];
+  /** Set for a user model (`defineModel`, a model file): it builds its own executions (api/model-target.ts). */
+  readonly custom?: CustomBuild;
+}
+
+/** How a user model's target builds executions, and the fingerprint its replay tokens carry. */
+export interface CustomBuild {
+  /** A checksum of the model's definition: a token from another version of it is refused. */
+  readonly fingerprint: string;
+  model(t: Target): Model;
 }
 
 /** Resolves names and overrides into a target; unknown names and bad values are LockstepErrors. */
@@ -45,6 +54,11 @@ export function resolveTarget(
  * across a boot; its first report ends the execution with a `lockdep` verdict.
  */
 export function modelOf(t: Target): Model {
+  return t.custom ? t.custom.model(t) : scenarioModel(t);
+}
+
+/** The model of a kernel scenario (built in, or a user's `Scenario`): boot the kernel, start its tasks. */
+export function scenarioModel(t: Target): Model {
   const lockdep = t.config.lockdep ? new LockdepSession({ release: t.config.release }) : null;
   const model: Model = {
     build(world: World) {
@@ -65,7 +79,8 @@ function pairs(list: readonly (readonly [string, string])[]): string {
 
 /** The target part of a token: `scenario[,param=v]*@variant[,key=v]*`. */
 export function targetHeader(t: Target): string {
-  return `${t.scenario.name}${pairs(t.paramOverrides)}@${t.variant}${pairs(t.configOverrides)}`;
+  const fp = t.custom ? `#${t.custom.fingerprint}` : '';
+  return `${t.scenario.name}${fp}${pairs(t.paramOverrides)}@${t.variant}${pairs(t.configOverrides)}`;
 }
 
 /** A replay token: `<target>:<schedule>:<checksum>`, e.g. `falloc-dio@v6.6-rc7:c21a5:0k3f`. */
@@ -76,7 +91,8 @@ export function encodeToken(t: Target, schedule: Schedule): string {
 
 const HINT = "copy the whole token that 'lockstep check' printed after 'replay:'";
 
-function splitPairs(text: string, what: string): [string, [string, string][]] {
+/** Splits `name,k=v,k=v` into the name and its pairs; a malformed pair is E_BAD_TOKEN. */
+export function splitPairs(text: string, what: string): [string, [string, string][]] {
   const [name, ...rest] = text.split(',');
   const out: [string, string][] = [];
   for (const kv of rest) {
@@ -108,9 +124,17 @@ export function decodeToken(token: string): { target: Target; schedule: Schedule
   }
   const at = header.indexOf('@');
   const [scenarioName, params] = splitPairs(header.slice(0, at), 'parameter');
+  if (scenarioName.includes('#')) {
+    throw new LockstepError(
+      'E_TOKEN_MODEL',
+      `replay token is for model '${scenarioName.split('#')[0]}' from a model file`,
+      'pass the file it came from: lockstep replay <token> --model ./path/model.ts',
+    );
+  }
   const [variantName, config] = splitPairs(header.slice(at + 1), 'config');
   const schedule = decodeSchedule(sched);
-  if (schedule === null || schedule.length === 0) {
+  // An empty schedule is a problem found before any step (a thread that waits at once).
+  if (schedule === null) {
     throw new LockstepError('E_BAD_TOKEN', `malformed schedule '${sched}' in replay token`, HINT);
   }
   return { target: resolveTarget(scenarioName, variantName, config, params), schedule };

@@ -18,9 +18,13 @@ import { checkText, problemReport } from '../report/text.js';
 import { SCENARIOS, scenario } from '../scenarios/index.js';
 import { paramRange } from '../scenarios/scenario.js';
 import { formatError } from './errors.js';
+import { isModelPath } from './load-model.js';
+import { runModelCheck, runModelReplay } from './model-commands.js';
+import { emit } from './output.js';
 import { collect, parseCount, parsePairs } from './parse.js';
 import { runControl } from './run-control.js';
 import { checkOutputPaths, viewTrace, writeCounterexample } from './trace-out.js';
+import { runUnderWatchdog } from './watchdog.js';
 
 interface CheckFlags {
   kernel?: string;
@@ -38,6 +42,8 @@ interface CheckFlags {
   shrink: boolean;
   maxTime?: string;
   progress?: boolean;
+  output?: string;
+  timeout?: string;
 }
 
 function listText(): string {
@@ -114,7 +120,7 @@ function runCheck(name: string, flags: CheckFlags): number {
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
     : results.map(checkText).join('\n');
-  process.stdout.write(out);
+  emit(out, flags.output);
   for (const note of writeCounterexample(results, flags)) process.stderr.write(`lockstep: ${note}\n`);
   return results.some((r) => r.explore.found) ? 1 : 0;
 }
@@ -185,8 +191,8 @@ function program(): Command {
     });
 
   p.command('check')
-    .description('explore a scenario on one or more kernel variants')
-    .argument('<scenario>', "a scenario name (see 'lockstep list')")
+    .description('explore a scenario on one or more kernel variants, or the models of a model file')
+    .argument('<scenario>', "a scenario name (see 'lockstep list'), or a model file: ./model.ts[#name]")
     .option(
       '--kernel <variants>',
       'kernel variant, or several separated by commas (default: every variant the scenario states a verdict for)',
@@ -209,8 +215,15 @@ function program(): Command {
     .option('--json', 'print the results as one JSON object')
     .option('--trace <file>', 'write the counterexample as a lockstep-trace JSON file')
     .option('--html <file>', 'write the counterexample as a self-contained HTML page')
-    .action((name: string, flags: CheckFlags) => {
-      process.exitCode = runCheck(name, flags);
+    .option('--output <file>', 'write the results to a file (whole, or not at all) instead of stdout')
+    .option('--timeout <seconds>', 'run the check in a child process and stop it after this long')
+    .action(async (name: string, flags: CheckFlags) => {
+      if (flags.timeout !== undefined) {
+        const seconds = parseCount('--timeout', flags.timeout, 1);
+        process.exitCode = await runUnderWatchdog(process.argv.slice(2), seconds);
+        return;
+      }
+      process.exitCode = isModelPath(name) ? await runModelCheck(name, flags) : runCheck(name, flags);
     });
 
   p.command('matrix')
@@ -229,8 +242,11 @@ function program(): Command {
     .description('re-run the schedule of a replay token and print its report')
     .argument('<token>', "a token printed by 'lockstep check' after 'replay:'")
     .option('--json', 'print the result as JSON')
-    .action((token: string, flags: { json?: boolean }) => {
-      process.exitCode = runReplay(token, flags);
+    .option('--model <file>', 'the model file a model token came from')
+    .action(async (token: string, flags: { json?: boolean; model?: string }) => {
+      process.exitCode = flags.model
+        ? await runModelReplay(token, flags.model, flags)
+        : runReplay(token, flags);
     });
   p.command('view')
     .description('render a trace written by check --trace as a self-contained HTML page')
@@ -243,11 +259,11 @@ function program(): Command {
   return p;
 }
 
-/** Runs the CLI on `argv` (without node and script); returns the exit status. */
-export function main(argv: readonly string[]): number {
+/** Runs the CLI on `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    program().parse(argv, { from: 'user' });
+    await program().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -267,4 +283,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

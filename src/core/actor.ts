@@ -1,3 +1,4 @@
+import { LockstepError } from './errors.js';
 import type { FnInfo } from './frames.js';
 import type { Op, Program, SimObject } from './op.js';
 
@@ -23,6 +24,8 @@ export class Actor {
   readonly held: HeldLock[] = [];
   /** The op the actor will run when next scheduled; null once it has exited. */
   pending: Op | null = null;
+  /** Steps this actor has run in the current execution. */
+  steps = 0;
   private gen: Program | null = null;
 
   constructor(
@@ -48,6 +51,7 @@ export class Actor {
     const op = this.pending;
     if (op === null) throw new Error(`actor ${this.label} has exited`);
     const result = op.perform(alt);
+    this.steps++;
     this.advance(result);
     return op;
   }
@@ -66,7 +70,42 @@ export class Actor {
       this.pending = null;
       this.gen = null;
     } else {
-      this.pending = r.value;
+      this.pending = checkOp(this, r.value);
     }
   }
+}
+
+/** What a yielded value is, for the error message. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `a ${typeof value} (${String(value).slice(0, 40)})`;
+  if (typeof (value as { next?: unknown }).next === 'function') return 'a generator';
+  if (typeof (value as { then?: unknown }).then === 'function') return 'a promise';
+  return 'an object that is not an op';
+}
+
+/** The value a program yielded, if it is an op; otherwise a clear E_UNKNOWN_OP (not a crash later). */
+function checkOp(actor: Actor, value: unknown): Op {
+  const op = value as Partial<Op> | null;
+  if (
+    typeof op === 'object' &&
+    op !== null &&
+    typeof op.enabled === 'function' &&
+    typeof op.perform === 'function'
+  )
+    return op as Op;
+  const f = actor.frames[actor.frames.length - 1];
+  const at = f ? `${f.name} (${f.file})` : 'its program';
+  const what = describe(value);
+  const hint =
+    what === 'a generator'
+      ? 'call model functions with yield*, not yield: `yield* mutex_lock(cx, m)`'
+      : what === 'a promise'
+        ? 'model code cannot await; yield ops made by atomic(), guarded() or a primitive'
+        : 'yield only ops made by atomic(), guarded() or a primitive; call model functions with yield*';
+  throw new LockstepError(
+    'E_UNKNOWN_OP',
+    `${actor.label} yielded ${what} at ${at}, after its step ${actor.steps}; that is not an operation`,
+    hint,
+  );
 }

@@ -19,11 +19,48 @@ export type ErrorCode =
   | 'E_MODEL_ERROR'
   | 'E_MODEL_UNSUPPORTED'
   | 'E_BAD_TRACE'
-  | 'E_WRITE';
+  | 'E_WRITE'
+  /** A model yielded something that is not an op (often `yield f()` where `yield* f()` was meant). */
+  | 'E_UNKNOWN_OP'
+  /** An execution ran past the per-execution step bound without ending: a thread that never blocks. */
+  | 'E_STEP_BOUND'
+  /** A model file is missing or cannot be read. */
+  | 'E_MODEL_FILE'
+  /** A model file failed to load (a syntax error, or its top-level code threw). */
+  | 'E_MODEL_LOAD'
+  /** A model file exports no model, or not the one asked for. */
+  | 'E_NO_MODEL'
+  /** A model definition is malformed (no threads, a thread that is not a generator function). */
+  | 'E_BAD_MODEL'
+  /** A replay token was made by another model, another version of it, or needs `--model`. */
+  | 'E_TOKEN_MODEL'
+  /** An output file cannot be written. */
+  | 'E_OUTPUT'
+  /** `check --timeout` ran out: a model that loops inside one step, or a search too big for the time. */
+  | 'E_TIMEOUT';
 
-/** An error the user can act on: a stable code, a one-line message and a hint. */
+const LOCKSTEP_ERROR = Symbol.for('lockstep.LockstepError');
+const MODEL_ASSERTION = Symbol.for('lockstep.ModelAssertion');
+
+function branded(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/**
+ * An error the user can act on: a stable code, a one-line message and a hint. `instanceof` works
+ * across copies of the module (a model file that imports the built package while the caller runs
+ * from source), through a global symbol brand.
+ */
 export class LockstepError extends Error {
   override readonly name = 'LockstepError';
+  /** @internal The cross-copy brand. */
+  readonly [LOCKSTEP_ERROR] = true;
+
+  /** Whether `value` is a LockstepError from any copy of this module. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, LOCKSTEP_ERROR);
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -36,4 +73,11 @@ export class LockstepError extends Error {
 /** Thrown by model code when an assertion about kernel state fails; becomes an `assertion` verdict. */
 export class ModelAssertion extends Error {
   override readonly name = 'ModelAssertion';
+  /** @internal The cross-copy brand. */
+  readonly [MODEL_ASSERTION] = true;
+
+  /** Whether `value` is a ModelAssertion from any copy of this module. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, MODEL_ASSERTION);
+  }
 }

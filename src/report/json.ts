@@ -15,7 +15,8 @@ function targetJson(t: Target) {
     scenario: t.scenario.name,
     params: t.params,
     variant: t.variant,
-    config: t.config,
+    // A model without a kernel (variant `plain`) takes only the lockdep switch.
+    config: t.custom && t.variant === 'plain' ? { lockdep: t.config.lockdep } : t.config,
   };
 }
 

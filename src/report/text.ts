@@ -12,6 +12,8 @@ import { explain, formatWhy } from './why.js';
 export function targetName(t: Target): string {
   const p = t.paramOverrides.map(([k, v]) => `,${k}=${v}`).join('');
   const c = t.configOverrides.map(([k, v]) => `,${k}=${v}`).join('');
+  // A model without a kernel (variant `plain`, api/model-target.ts) has no variant to name.
+  if (t.custom && t.variant === 'plain') return `model ${t.scenario.name}${p}${c ? ` (${c.slice(1)})` : ''}`;
   return `${t.scenario.name}${p} on ${t.variant}${c}`;
 }
 

@@ -1,5 +1,13 @@
 import type { Cx } from '../core/frames.js';
-import { guarded, type Op, type SimObject, type SleepState, type WaitInfo } from '../core/op.js';
+import {
+  guarded,
+  type Op,
+  type Program,
+  run,
+  type SimObject,
+  type SleepState,
+  type WaitInfo,
+} from '../core/op.js';
 import { ERESTARTSYS } from './errno.js';
 import type { ThreadInfo } from './thread-info.js';
 
@@ -104,4 +112,17 @@ export function spin_until(
     cond,
     () => {},
   );
+}
+
+/**
+ * A user-space or kernel retry loop (retry on -EAGAIN, poll a flag) as one call: returns once
+ * `cond` holds; reported as a livelock when nothing can ever make it hold. See `spin_until`.
+ */
+export function retry_until(
+  label: string,
+  objects: readonly [SimObject, ...SimObject[]],
+  until: string,
+  cond: () => boolean,
+): Program<void> {
+  return run(spin_until(label, objects, until, cond));
 }
