@@ -2,7 +2,7 @@
 // docs/api.md is the reference; docs/tutorial.md walks through writing a model.
 
 export type { CheckOptions, CheckResult, StrategyName } from './api/check.js';
-export { check, DEFAULT_CHECK, record, verdictOfResult } from './api/check.js';
+export { check, DEFAULT_CHECK, record, STRATEGIES, verdictOfResult } from './api/check.js';
 export type {
   AnyModel,
   EndState,
@@ -55,9 +55,18 @@ export { decodeSchedule, encodeSchedule } from './core/schedule.js';
 export type { StepRecord } from './core/world.js';
 export { World } from './core/world.js';
 export { DfsStrategy } from './explore/dfs.js';
+export type { DporMode, DporOptions, Event as DporEvent } from './explore/dpor.js';
+export { DporStrategy } from './explore/dpor.js';
 export type { Execution, Model, Outcome } from './explore/execute.js';
 export { execute } from './explore/execute.js';
-export type { Counterexample, ExploreLimits, ExploreResult, StopReason } from './explore/explore.js';
+export type {
+  Counterexample,
+  ExploreHooks,
+  ExploreLimits,
+  ExploreProgress,
+  ExploreResult,
+  StopReason,
+} from './explore/explore.js';
 export { explore } from './explore/explore.js';
 export type { CountedExecution, SwitchCount } from './explore/guided.js';
 export { GuidedStrategy, preemptions, runCounted, SwitchCounter } from './explore/guided.js';

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { DfsStrategy } from '../../src/explore/dfs.js';
+import { DporStrategy } from '../../src/explore/dpor.js';
+import { countTraces } from '../helpers/traces.js';
+import { KNOWN_TRACES } from './known-traces.js';
+
+// Issue 4, item 2: DPOR on the classic benchmarks. Optimal DPOR must run exactly one execution per
+// Mazurkiewicz trace on the benchmarks that never block (lastzero, indexer), with no execution cut by
+// sleep sets; on every benchmark both DPORs must reach the naive search's traces, final states and
+// verdicts. Sizes past a few seconds are left to `npm run bench`.
+
+/** Benchmarks that never block: optimal DPOR runs each of their traces exactly once. */
+const NON_BLOCKING = /^(lastzero|indexer)/;
+
+describe('optimal DPOR on the classic benchmarks', () => {
+  for (const k of KNOWN_TRACES) {
+    const b = k.make();
+    // Sizes that finish in well under a second on a loaded 2-core machine.
+    if (/^lastzero\(1[05]\)|^indexer\(1[56]\)/.test(b.name)) continue;
+    it(`${b.name}: ${k.traces} traces`, () => {
+      const r = countTraces(b, new DporStrategy());
+      expect(r.traces).toBe(k.traces);
+      expect(r.redundant).toBe(0);
+      if (NON_BLOCKING.test(b.name)) {
+        expect(r.executions).toBe(k.traces);
+        expect(r.pruned).toBe(0);
+      }
+    });
+  }
+});
+
+describe('DPOR against the naive search on sizes it can enumerate', () => {
+  for (const k of KNOWN_TRACES.filter((x) => x.checked === 'counted')) {
+    const b = k.make();
+    // The naive search runs every interleaving: only the sizes where that is a few thousand.
+    if (
+      !/^(lastzero\([1-4]\)|indexer\([23]\)|filesystem\(2,|readers-writers\((3,1|2,2)|philosophers\(3)/.test(
+        b.name,
+      )
+    )
+      continue;
+    it(`${b.name}: same traces, final states and verdicts`, () => {
+      const naive = countTraces(b, new DfsStrategy(false));
+      for (const mode of ['optimal', 'source'] as const) {
+        const r = countTraces(b, new DporStrategy(mode));
+        expect(r.traces).toBe(naive.traces);
+        expect([...r.finalStates].sort()).toEqual([...naive.finalStates].sort());
+        expect([...r.verdicts].sort()).toEqual([...naive.verdicts].sort());
+      }
+    });
+  }
+});
