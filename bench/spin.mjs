@@ -1,9 +1,9 @@
 // The classic DPOR benchmarks and the seed scenario, lockstep and SPIN side by side. lockstep runs
-// in-process with the default exhaustive strategy (`strategyFor`); SPIN runs its Promela twin from
+// in-process with optimal DPOR, the default strategy (`strategyFor`); SPIN runs its Promela twin from
 // bench/promela/ and is timed from `spin -a` through the gcc compile to the end of `./pan`. Both stop
 // at the first problem (a deadlock) or explore everything. Run with `npm run bench` (after the
 // explorer table) or `npm run build && node bench/spin.mjs`. Environment: LOCKSTEP_MAX_EXECUTIONS
-// bounds each lockstep row (default 20000; the row then says `incomplete`), SPIN_TIMEOUT_S bounds each
+// bounds each lockstep row (default 2000000; the row then says `incomplete`), SPIN_TIMEOUT_S bounds each
 // SPIN run (default 120); pan may use 2 GB (-DMEMLIM=2048): a row that reaches it says `memory`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   check,
-  DfsStrategy,
+  DporStrategy,
   explore,
   filesystem,
   indexer,
@@ -24,19 +24,19 @@ import {
 } from '../dist/index.js';
 
 const PROMELA = join(dirname(fileURLToPath(import.meta.url)), 'promela');
-const MAX_EXECUTIONS = Number(process.env.LOCKSTEP_MAX_EXECUTIONS ?? 20_000);
+const MAX_EXECUTIONS = Number(process.env.LOCKSTEP_MAX_EXECUTIONS ?? 2_000_000);
 const SPIN_TIMEOUT_MS = Number(process.env.SPIN_TIMEOUT_S ?? 120) * 1000;
 
-/** The strategy lockstep's rows use: the default exhaustive one. Change it here when the default changes. */
+/** The strategy lockstep's rows use: optimal DPOR, the default. */
 export function strategyFor() {
-  return new DfsStrategy();
+  return new DporStrategy();
 }
 
 /** Each benchmark at its sizes: the lockstep model and the `spin -D` defines of its Promela twin. */
 export const CASES = [
   ...[5, 8, 10].map((n) => ({ bench: lastzero(n), pml: 'lastzero.pml', defines: [`-DN=${n}`] })),
-  ...[11, 12, 13].map((n) => ({ bench: indexer(n), pml: 'indexer.pml', defines: [`-DN=${n}`] })),
-  ...[13, 14, 16].map((n) => ({ bench: filesystem(n), pml: 'filesystem.pml', defines: [`-DN=${n}`] })),
+  ...[11, 12, 13, 14, 15, 16].map((n) => ({ bench: indexer(n), pml: 'indexer.pml', defines: [`-DN=${n}`] })),
+  ...[13, 14, 16, 18].map((n) => ({ bench: filesystem(n), pml: 'filesystem.pml', defines: [`-DN=${n}`] })),
   { bench: readersWriters(4, 2), pml: 'readers-writers.pml', defines: ['-DR=4', '-DW=2'] },
   { bench: philosophers(5), pml: 'philosophers.pml', defines: ['-DN=5'] },
   { bench: philosophers(5, { ordered: true }), pml: 'philosophers.pml', defines: ['-DN=5', '-DORDERED'] },

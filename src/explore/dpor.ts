@@ -84,10 +84,11 @@ export interface DporOptions {
    */
   readonly preemptionBound?: number;
   /**
-   * Splits the search into shards that share nothing: the first `depth` steps are enumerated
-   * without reduction, and each path of that length (a unit, numbered in search order) belongs to
-   * shard `unit mod shards`, which explores it with DPOR. Every shard walks the same units in the
-   * same order, so the shards' totals add up to those of one run with the same split depth.
+   * Splits the search into shards that share nothing: the first `depth` steps are enumerated with
+   * sleep sets only, and each path of that length (a unit, numbered in search order) belongs to
+   * shard `unit mod shards`, which explores it with DPOR from an empty sleep set. Every shard walks
+   * the same units in the same order, so the shards' totals add up to those of one run with the
+   * same split depth. Units may run equivalent executions, so a split search counts no traces.
    */
   readonly split?: { readonly depth: number; readonly shard: number; readonly shards: number };
 }
@@ -180,7 +181,6 @@ export type DporMode = 'optimal' | 'source';
  */
 export class DporStrategy implements Strategy {
   readonly name: string;
-  readonly distinctTraces = true;
   private readonly stack: Branch[] = [];
   /** Depth from which this execution leaves the previous one; races before it were handled then. */
   private divergence = 0;
@@ -221,6 +221,11 @@ export class DporStrategy implements Strategy {
     this.splitDepth = o.split?.depth ?? 0;
     this.shard = o.split?.shard ?? 0;
     this.shards = o.split?.shards ?? 1;
+  }
+
+  /** Units may repeat each other's traces (they start with empty sleep sets); one search never does. */
+  get distinctTraces(): boolean {
+    return this.splitDepth === 0;
   }
 
   /** Numbers the unit a branch at the split depth starts with its current step; true if this shard owns it. */
@@ -332,7 +337,12 @@ export class DporStrategy implements Strategy {
   /** A new branch at `point.depth`: follow the wakeup subtree handed down, or pick freely. */
   private branchAt(point: ChoicePoint): Branch | null {
     const parent = this.stack[point.depth - 1];
-    const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
+    // A unit starts with an empty sleep set: its DPOR must cover every trace from its first state,
+    // since the wakeup sequences the races below would plant above the split depth are dropped.
+    const sleep =
+      parent && point.depth !== this.splitDepth
+        ? parent.sleep.filter((q) => !dependent(q, parent.current))
+        : [];
     const sub = parent ? parent.sub : [];
     const enabled = point.choices;
     const d = point.depth;

@@ -166,6 +166,8 @@ export function countTraces(
     if (executions >= maxExecutions) throw new Error(`${bench.name}: more than ${maxExecutions} executions`);
     const ex = execute(bench.model, recorder, maxSteps);
     recorder.endExecution(ex.schedule.length);
+    // A split search's execution that belongs to another shard counts nowhere here.
+    if (strategy.skipped) continue;
     executions++;
     steps += ex.schedule.length;
     if (ex.outcome.kind === 'pruned') {
