@@ -109,7 +109,7 @@ export function exploreSummary(r: ExploreResult): string {
   const runs =
     `${r.executions} execution${r.executions === 1 ? '' : 's'}` +
     (r.traces !== null && r.stop !== 'found'
-      ? ` (${r.traces} distinct trace${r.traces === 1 ? '' : 's'})`
+      ? `, ${r.traces} distinct trace${r.traces === 1 ? '' : 's'}`
       : '');
   const extra = [
     r.pruned ? `${r.pruned} cut short by sleep sets` : '',
