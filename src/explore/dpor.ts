@@ -192,9 +192,10 @@ export class DporStrategy implements Strategy {
   private lastOf: number[] = [];
   private lastWrite = new Map<number, number>();
   private readsSince = new Map<number, number[]>();
-  private history = new Map<number, number[]>();
   /** The enabled ops at each depth of this execution (from the divergence on), for disabling races. */
-  private enabledAt: { actor: number; op: Op }[][] = [];
+  private enabledAt: (readonly Choice[])[] = [];
+  /** The pending op of an actor, in the current execution's world. */
+  private opOf: ((c: Choice) => Op) | null = null;
   /** The depth of the last `pick` call of this execution. */
   private picked = -1;
   /** Executions abandoned because a scheduled reversal could not run. */
@@ -258,7 +259,6 @@ export class DporStrategy implements Strategy {
     this.lastOf = [];
     this.lastWrite.clear();
     this.readsSince.clear();
-    this.history.clear();
     this.enabledAt = [];
     this.picked = -1;
     this.skipped = false;
@@ -279,7 +279,8 @@ export class DporStrategy implements Strategy {
     const ev = eventOf(c, point.op(c));
     branch.current = ev;
     if (d >= this.divergence) {
-      this.enabledAt[d] = point.choices.map((x) => ({ actor: x.actor, op: point.op(x) }));
+      this.enabledAt[d] = point.choices;
+      this.opOf = point.op;
       if (ev.alts > 1) this.addAlternatives(branch, ev);
     }
     this.record(ev, d);
@@ -438,10 +439,11 @@ export class DporStrategy implements Strategy {
   private disabledBy(d: number, now: readonly Choice[]): void {
     const stepper = this.events[d]!.actor;
     const before = this.enabledAt[d];
-    if (!before) return;
-    for (const { actor, op } of before) {
-      if (actor === stepper || now.some((x) => x.actor === actor)) continue;
-      const ev = eventOf({ actor, alt: 0 }, op);
+    if (!before || !this.opOf) return;
+    for (const { actor, alt } of before) {
+      if (alt !== 0 || actor === stepper || now.some((x) => x.actor === actor)) continue;
+      // The actor has not stepped since: its pending op is still the one that was enabled.
+      const ev = eventOf({ actor, alt: 0 }, this.opOf({ actor, alt: 0 }));
       for (let alt = 0; alt < ev.alts; alt++) this.schedule(this.stack[d]!, [{ ...ev, alt }]);
     }
   }
@@ -482,14 +484,6 @@ export class DporStrategy implements Strategy {
       if (rs) rs.push(j);
       else this.readsSince.set(o, [j]);
     }
-    for (const o of ev.w) this.pushHistory(o, j);
-    for (const o of ev.r) this.pushHistory(o, j);
-  }
-
-  private pushHistory(o: number, j: number): void {
-    const h = this.history.get(o);
-    if (h) h.push(j);
-    else this.history.set(o, [j]);
   }
 
   /** The races of step `j` and the reversal each schedules. */
@@ -502,18 +496,9 @@ export class DporStrategy implements Strategy {
       racing.push(c);
     }
     if (ev.guarded) {
-      for (const o of [...ev.w, ...ev.r]) {
-        const h = this.history.get(o);
-        if (!h) continue;
-        for (let k = h.length - 1; k >= 0; k--) {
-          const c = h[k]!;
-          const e = this.events[c]!;
-          if (!afterPrev(c)) {
-            if (e.w.includes(o)) break;
-            continue;
-          }
-          if (e.actor !== ev.actor && dependent(e, ev) && !racing.includes(c)) racing.push(c);
-        }
+      for (let c = j - 1; c >= 0; c--) {
+        const e = this.events[c]!;
+        if (e.actor !== ev.actor && dependent(e, ev) && afterPrev(c) && !racing.includes(c)) racing.push(c);
       }
     }
     for (const i of racing) {
