@@ -1,5 +1,5 @@
 import { type Benchmark, benchmark } from './benchmark.js';
-import { cas, printVars, type Var, vars } from './memory.js';
+import { casOp, printVars, type Var, vars } from './memory.js';
 
 /** Options of `indexer`; the defaults are the published benchmark's. */
 export interface IndexerOptions {
@@ -28,7 +28,7 @@ export function indexer(n: number, options: IndexerOptions = {}): Benchmark {
         for (let m = 1; m <= max; m++) {
           const w = m * 11 + tid;
           let h = (w * 7) % size;
-          while (!(yield* cas(table[h]!, 0, w))) h = (h + 1) % size;
+          while (!((yield casOp(table[h]!, 0, w)) as boolean)) h = (h + 1) % size;
         }
       });
     }
