@@ -1,20 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import {
-  type CheckOptions,
-  check,
-  DEFAULT_CHECK,
-  record,
-  STRATEGIES,
-  type StrategyName,
-} from '../api/check.js';
+import { type CheckOptions, DEFAULT_CHECK, STRATEGIES } from '../api/check.js';
 import { cellMatches, MATRIX_ROWS, runMatrix as matrix } from '../api/matrix.js';
 import { decodeToken, resolveTarget } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import { CONFIG_KEYS, formatValue, VARIANTS, variant } from '../kernel/config.js';
-import { checkDocument, problemJson } from '../report/json.js';
+import { checkDocument } from '../report/json.js';
 import { matrixJson, matrixMarkdown, matrixText } from '../report/matrix.js';
-import { checkText, problemReport } from '../report/text.js';
+import { checkText } from '../report/text.js';
 import { SCENARIOS, scenario } from '../scenarios/index.js';
 import { paramRange } from '../scenarios/scenario.js';
 import { formatError } from './errors.js';
@@ -22,26 +15,18 @@ import { isModelPath } from './load-model.js';
 import { runModelCheck, runModelReplay } from './model-commands.js';
 import { emit } from './output.js';
 import { collect, parseCount, parsePairs } from './parse.js';
-import { runControl } from './run-control.js';
+import { replayOutput } from './replay-out.js';
+import { checkEach, type ExploreFlags } from './run-control.js';
 import { checkOutputPaths, viewTrace, writeCounterexample } from './trace-out.js';
 import { runUnderWatchdog } from './watchdog.js';
 
-interface CheckFlags {
+interface CheckFlags extends ExploreFlags {
   kernel?: string;
-  strategy: StrategyName;
-  seed: string;
-  maxExecutions: string;
-  maxSteps: string;
   config: string[];
   param: string[];
   json?: boolean;
   trace?: string;
   html?: string;
-  depth: string;
-  preemptionBound?: string;
-  shrink: boolean;
-  maxTime?: string;
-  progress?: boolean;
   output?: string;
   timeout?: string;
 }
@@ -88,35 +73,12 @@ function listJson(): string {
 function runCheck(name: string, flags: CheckFlags): number {
   const s = scenario(name);
   const kernels = flags.kernel ? flags.kernel.split(',') : Object.keys(s.expect);
-  const options: CheckOptions = {
-    strategy: flags.strategy,
-    seed: parseCount('--seed', flags.seed, 0),
-    maxExecutions: parseCount('--max-executions', flags.maxExecutions, 1),
-    maxSteps: parseCount('--max-steps', flags.maxSteps, 1),
-    depth: parseCount('--depth', flags.depth, 1),
-    shrink: flags.shrink,
-    ...(flags.preemptionBound === undefined
-      ? {}
-      : { preemptionBound: parseCount('--preemption-bound', flags.preemptionBound, 0) }),
-  };
-  const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
   const config = parsePairs('--config', flags.config);
   const params = parsePairs('--param', flags.param);
   // Resolve every target before running any, so bad input fails before output starts.
   const targets = kernels.map((k) => resolveTarget(name, k, config, params));
   checkOutputPaths(flags);
-  const results = targets.map((t) => {
-    const control = runControl(
-      `${name} on ${t.variant}`,
-      maxTime,
-      flags.progress ?? process.stderr.isTTY === true,
-    );
-    try {
-      return check(t, options, control.hooks);
-    } finally {
-      control.done();
-    }
-  });
+  const results = checkEach(targets, flags);
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
     : results.map(checkText).join('\n');
@@ -158,18 +120,13 @@ function runMatrix(flags: MatrixFlags): number {
 
 function runReplay(token: string, flags: { json?: boolean }): number {
   const { target, schedule } = decodeToken(token);
-  const ex = record(target, schedule);
-  if (ex.schedule.length !== schedule.length || ex.outcome.kind === 'ok' || ex.outcome.kind === 'bound') {
-    throw new LockstepError(
-      'E_REPLAY_DIVERGED',
-      `replay ended as '${ex.outcome.kind}' after ${ex.schedule.length} of ${schedule.length} steps`,
-      'the token was made by a different model or version; run check again for a fresh token',
-    );
-  }
-  const canonical = token.trim();
-  const out = flags.json
-    ? `${JSON.stringify({ format: 'lockstep-replay', version: 1, ...problemJson(target, canonical, ex) }, null, 2)}\n`
-    : problemReport(canonical, ex);
+  const out = replayOutput(
+    target,
+    schedule,
+    token,
+    flags.json,
+    'the token was made by a different model or version; run check again for a fresh token',
+  );
   process.stdout.write(out);
   return 1;
 }

@@ -1,4 +1,7 @@
+import { type CheckOptions, type CheckResult, check, type StrategyName } from '../api/check.js';
+import type { Target } from '../api/target.js';
 import type { ExploreHooks, ExploreProgress } from '../explore/explore.js';
+import { parseCount } from './parse.js';
 
 /**
  * Hooks for a long run (Node only, so they live in cli/): progress on stderr when it is a terminal
@@ -45,4 +48,47 @@ export function runControl(label: string, maxTimeSeconds: number | null, progres
       if (shown) process.stderr.write('\r\x1b[K');
     },
   };
+}
+
+/** The exploration flags `lockstep check` takes for scenarios and model files alike. */
+export interface ExploreFlags {
+  strategy: StrategyName;
+  seed: string;
+  maxExecutions: string;
+  maxSteps: string;
+  depth?: string;
+  preemptionBound?: string;
+  shrink?: boolean;
+  maxTime?: string;
+  progress?: boolean;
+}
+
+/** The check options the flags give; a bad number is E_BAD_NUMBER. */
+export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
+  return {
+    strategy: flags.strategy,
+    seed: parseCount('--seed', flags.seed, 0),
+    maxExecutions: parseCount('--max-executions', flags.maxExecutions, 1),
+    maxSteps: parseCount('--max-steps', flags.maxSteps, 1),
+    depth: parseCount('--depth', flags.depth ?? '3', 1),
+    shrink: flags.shrink !== false,
+    ...(flags.preemptionBound === undefined
+      ? {}
+      : { preemptionBound: parseCount('--preemption-bound', flags.preemptionBound, 0) }),
+  };
+}
+
+/** Checks each target in turn under `--max-time`, Ctrl-C and progress as the flags say. */
+export function checkEach(targets: readonly Target[], flags: ExploreFlags): CheckResult[] {
+  const options = checkOptionsOf(flags);
+  const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
+  const progress = flags.progress ?? process.stderr.isTTY === true;
+  return targets.map((t) => {
+    const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
+    try {
+      return check(t, options, control.hooks);
+    } finally {
+      control.done();
+    }
+  });
 }

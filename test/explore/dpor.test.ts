@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelOf, resolveTarget } from '../../src/api/target.js';
 import { access, guarded, type Op, type SimObject } from '../../src/core/op.js';
-import type { Choice } from '../../src/core/schedule.js';
 import type { World } from '../../src/core/world.js';
 import { DfsStrategy } from '../../src/explore/dfs.js';
-import { DporStrategy, dependent, type Event, eventOf } from '../../src/explore/dpor.js';
+import { DporStrategy } from '../../src/explore/dpor.js';
 import { execute, type Model } from '../../src/explore/execute.js';
 import { explore } from '../../src/explore/explore.js';
-import type { ChoicePoint, Strategy } from '../../src/explore/strategy.js';
+import type { Strategy } from '../../src/explore/strategy.js';
+import { canonicalTrace, Recorder } from '../helpers/traces.js';
 
 // DPOR must reach every final state and verdict the naive search reaches, on random programs of
 // reads, writes, locks and nondeterministic ops; optimal DPOR must run each Mazurkiewicz trace of
@@ -100,50 +100,6 @@ function modelOfProg(p: Prog): Model {
   };
 }
 
-/** Wraps a strategy and records, per execution, the events taken. */
-class Recorder implements Strategy {
-  events: Event[] = [];
-  constructor(readonly inner: Strategy) {}
-  get name(): string {
-    return this.inner.name;
-  }
-  get exhausted(): boolean {
-    return this.inner.exhausted;
-  }
-  beginExecution(): boolean {
-    this.events = [];
-    return this.inner.beginExecution();
-  }
-  pick(point: ChoicePoint): Choice | null {
-    const c = this.inner.pick(point);
-    if (c) this.events.push(eventOf(c, point.op(c)));
-    return c;
-  }
-  endExecution(depth: number): void {
-    this.inner.endExecution(depth);
-  }
-}
-
-/** A Mazurkiewicz trace's canonical text: each step with the conflicting steps before it. */
-function traceOf(events: readonly Event[]): string {
-  const ids: string[] = [];
-  const count = new Map<number, number>();
-  for (const e of events) {
-    const n = (count.get(e.actor) ?? 0) + 1;
-    count.set(e.actor, n);
-    ids.push(`${e.actor}.${n}.${e.alt}`);
-  }
-  const out: string[] = [];
-  for (let j = 0; j < events.length; j++) {
-    const before: string[] = [];
-    for (let i = 0; i < j; i++) {
-      if (events[i]!.actor !== events[j]!.actor && dependent(events[i]!, events[j]!)) before.push(ids[i]!);
-    }
-    out.push(`${ids[j]}<${before.sort().join(',')}`);
-  }
-  return out.sort().join(' ');
-}
-
 interface Run {
   /** Final states and verdicts of the executions that ran to the end. */
   readonly outcomes: Set<string>;
@@ -167,7 +123,7 @@ function runAll(model: Model, strategy: Strategy): Run {
     }
     complete++;
     outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
-    traces.add(traceOf(rec.events));
+    traces.add(canonicalTrace(rec.events));
   }
   return { outcomes, traces, complete, blocked };
 }

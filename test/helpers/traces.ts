@@ -100,7 +100,7 @@ function oids(objects: readonly SimObject[] | undefined): number[] {
 }
 
 /** Wraps a strategy and records the footprint of each step it picks. */
-class Recorder implements Strategy {
+export class Recorder implements Strategy {
   events: Event[] = [];
   constructor(private readonly inner: Strategy) {}
   get name(): string {
