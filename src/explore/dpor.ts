@@ -42,14 +42,25 @@ export interface DporOptions {
    * whenever a schedule over the bound was skipped.
    */
   readonly preemptionBound?: number;
-  /**
-   * Splits the search into shards that share nothing: the first `depth` steps are enumerated with
-   * sleep sets only, and each path of that length (a unit, numbered in search order) belongs to
-   * shard `unit mod shards`, which explores it with DPOR from an empty sleep set. Every shard walks
-   * the same units in the same order, so the shards' totals add up to those of one run with the
-   * same split depth. Units may run equivalent executions, so a split search counts no traces.
-   */
-  readonly split?: { readonly depth: number; readonly shard: number; readonly shards: number };
+  /** Explore only one shard of a search partitioned into several; see `Partition`. */
+  readonly partition?: Partition;
+}
+
+/**
+ * A search cut into shards that share nothing, for worker threads or separate machines. Every shard
+ * runs the same first executions of the one search (counted by shard 0 only) until the siblings
+ * left to explore on the path number at least `items` (default 8 per shard). Those pending
+ * siblings, numbered in the order the one search would take them, go to shard `i mod shards`.
+ * Each shard then runs DPOR on its own siblings; a sibling of another shard is put to sleep where
+ * the one search would have explored it, as if explored (its shard does). The reversals a shard's
+ * executions schedule at a branch above the cut are explored by that shard itself, and one that
+ * would extend another shard's sibling becomes a sibling of its own. Two shards may so explore
+ * the same trace, never fewer than the one search: together they reach every trace it reaches.
+ */
+export interface Partition {
+  readonly shard: number;
+  readonly shards: number;
+  readonly items?: number;
 }
 
 function enabledIn(choices: readonly Choice[], ev: Event): boolean {
@@ -103,11 +114,13 @@ export class DporStrategy implements Strategy {
   boundHit = false;
   /** The last execution belongs to another shard: it is not counted. */
   skipped = false;
-  private readonly splitDepth: number;
   private readonly shard: number;
   private readonly shards: number;
-  /** Units (paths of the split depth) met so far, in search order. */
-  private unit = -1;
+  private readonly items: number;
+  /** Partitioned: true until the cut, while every shard runs the one search's first executions. */
+  private warmup: boolean;
+  /** Pending siblings that belong to other shards: put to sleep when reached, never run here. */
+  private readonly foreign = new Set<WakeupNode>();
 
   constructor(options: DporOptions | DporMode = {}) {
     const o = typeof options === 'string' ? { mode: options } : options;
@@ -115,20 +128,15 @@ export class DporStrategy implements Strategy {
     this.bound = o.preemptionBound ?? Number.POSITIVE_INFINITY;
     const base = this.mode === 'optimal' ? 'dpor' : 'source-dpor';
     this.name = o.preemptionBound === undefined ? base : `${base}, at most ${o.preemptionBound} preemptions`;
-    this.splitDepth = o.split?.depth ?? 0;
-    this.shard = o.split?.shard ?? 0;
-    this.shards = o.split?.shards ?? 1;
+    this.shard = o.partition?.shard ?? 0;
+    this.shards = o.partition?.shards ?? 1;
+    this.items = o.partition?.items ?? 2 * this.shards;
+    this.warmup = this.shards > 1;
   }
 
-  /** Units may repeat each other's traces (they start with empty sleep sets); one search never does. */
+  /** Shards may repeat each other's traces; one search never does. */
   get distinctTraces(): boolean {
-    return this.splitDepth === 0;
-  }
-
-  /** Numbers the unit a branch at the split depth starts with its current step; true if this shard owns it. */
-  private claim(): boolean {
-    this.unit++;
-    return this.unit % this.shards === this.shard;
+    return this.shards === 1;
   }
 
   /** Preemptions on the path through a branch at `depth` that takes `ev`, or null past the bound. */
@@ -157,7 +165,8 @@ export class DporStrategy implements Strategy {
     this.readsSince.clear();
     this.enabledAt = [];
     this.picked = -1;
-    this.skipped = false;
+    // The first executions, before the cut, are the one search's: shard 0 counts them.
+    this.skipped = this.warmup && this.shard !== 0;
     return true;
   }
 
@@ -186,25 +195,31 @@ export class DporStrategy implements Strategy {
   endExecution(depth: number): void {
     // No pick at `depth`: the execution ended with nothing runnable (or hit a bound).
     if (this.picked < depth && depth > 0 && depth - 1 >= this.divergence) this.disabledBy(depth - 1, []);
-    // An execution too short to reach a unit is run by every shard and counted by shard 0.
-    if (depth < this.splitDepth && this.shard !== 0) this.skipped = true;
     this.stack.length = Math.min(this.stack.length, depth);
+    this.advance(true);
+    if (this.warmup && (this.done || this.pending() >= this.items)) this.cut();
+  }
+
+  /**
+   * Moves the deepest branch with a sibling left to that sibling (the current step, when `explored`,
+   * goes to sleep); pops the branches with none; done when no branch is left.
+   */
+  private advance(explored: boolean): void {
+    let asleep = explored;
     while (this.stack.length > 0) {
       const d = this.stack.length - 1;
-      let top = this.stack[d]!;
-      for (;;) {
-        const next = this.nextFeasible(d, top.wut, top.enabled);
-        if (!next) break;
-        top = {
+      const top = this.stack[d]!;
+      const sleep = asleep ? [...top.sleep, top.current] : top.sleep.slice();
+      asleep = true;
+      const next = this.nextFeasible(d, top.wut, top.enabled, sleep);
+      if (next) {
+        this.stack[d] = {
           ...top,
-          sleep: [...top.sleep, top.current],
+          sleep,
           current: next.node.ev,
           sub: next.node.children,
           preemptions: next.preemptions,
         };
-        // Another shard's unit: counted as explored here, so the sleep sets stay the same in every shard.
-        if (d === this.splitDepth - 1 && !this.claim()) continue;
-        this.stack[d] = top;
         this.divergence = d;
         return;
       }
@@ -213,17 +228,49 @@ export class DporStrategy implements Strategy {
     this.done = true;
   }
 
-  /** Takes the first scheduled sibling that can run here; drops those that cannot. */
+  /** The siblings left to explore on the path, the step about to be taken included. */
+  private pending(): number {
+    let n = this.done ? 0 : 1;
+    for (const b of this.stack) n += b.wut.length;
+    return n;
+  }
+
+  /**
+   * Ends the first executions of a partitioned search: numbers the pending siblings in the order
+   * the one search takes them (the deepest branch first: the step about to be taken, then its
+   * siblings in order) and keeps this shard's; the others become foreign.
+   */
+  private cut(): void {
+    this.warmup = false;
+    if (this.done) return;
+    const top = this.stack[this.stack.length - 1]!;
+    top.wut.unshift({ ev: top.current, children: top.sub });
+    let i = 0;
+    for (let d = this.stack.length - 1; d >= 0; d--) {
+      for (const n of this.stack[d]!.wut) if (i++ % this.shards !== this.shard) this.foreign.add(n);
+    }
+    this.advance(false);
+  }
+
+  /**
+   * Takes the first scheduled sibling that can run here; drops those that cannot, and puts the
+   * foreign ones to sleep (`sleep`, the sleep set the taken sibling will have).
+   */
   private nextFeasible(
     depth: number,
     wut: WakeupNode[],
     enabled: readonly Choice[],
+    sleep?: Event[],
   ): { node: WakeupNode; preemptions: number } | undefined {
     for (;;) {
       const n = wut.shift();
       if (!n) return undefined;
       if (!enabledIn(enabled, n.ev)) {
         this.infeasible++;
+        continue;
+      }
+      if (this.foreign.delete(n)) {
+        sleep?.push(n.ev);
         continue;
       }
       const preemptions = this.preemptionsWith(depth, n.ev, enabled);
@@ -234,12 +281,7 @@ export class DporStrategy implements Strategy {
   /** A new branch at `point.depth`: follow the wakeup subtree handed down, or pick freely. */
   private branchAt(point: ChoicePoint): Branch | null {
     const parent = this.stack[point.depth - 1];
-    // A unit starts with an empty sleep set: its DPOR must cover every trace from its first state,
-    // since the wakeup sequences the races below would plant above the split depth are dropped.
-    const sleep =
-      parent && point.depth !== this.splitDepth
-        ? parent.sleep.filter((q) => !dependent(q, parent.current))
-        : [];
+    const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
     const sub = parent ? parent.sub : [];
     const enabled = point.choices;
     const d = point.depth;
@@ -261,43 +303,14 @@ export class DporStrategy implements Strategy {
     for (const c of preferLast(point.choices, point.last)) {
       if (!sleep.some((q) => q.actor === c.actor && q.alt === c.alt)) free.push(eventOf(c, point.op(c)));
     }
-    // Above the split depth every step not asleep is a sibling; below, DPOR adds siblings as races show.
-    const siblings = d < this.splitDepth ? free.length : 1;
-    for (let i = 0; i < free.length; i++) {
-      const current = free[i]!;
+    for (const current of free) {
       const preemptions = this.preemptionsWith(d, current, enabled);
       if (preemptions === null) continue;
-      const wut = free.slice(i + 1, siblings).map((ev) => ({ ev, children: [] }));
-      let b: Branch = { sleep, wut, current, sub: [], enabled, preemptions, depth: d };
-      if (d === this.splitDepth - 1) {
-        const owned = this.claimFirst(b);
-        if (!owned) {
-          this.skipped = true;
-          return null;
-        }
-        b = owned;
-      }
+      const b: Branch = { sleep, wut: [], current, sub: [], enabled, preemptions, depth: d };
       this.stack.push(b);
       return b;
     }
     return null;
-  }
-
-  /** At the split depth: the branch moved on to the first sibling this shard owns, or null. */
-  private claimFirst(b: Branch): Branch | null {
-    let cur = b;
-    for (;;) {
-      if (this.claim()) return cur;
-      const next = this.nextFeasible(cur.depth, cur.wut, cur.enabled);
-      if (!next) return null;
-      cur = {
-        ...cur,
-        sleep: [...cur.sleep, cur.current],
-        current: next.node.ev,
-        sub: next.node.children,
-        preemptions: next.preemptions,
-      };
-    }
   }
 
   /** The other outcomes of a nondeterministic op are siblings of the one taken. */
@@ -310,18 +323,17 @@ export class DporStrategy implements Strategy {
 
   /** Schedules the steps `v` at `branch` unless its sleep set or a planned sibling covers them. */
   private schedule(branch: Branch, v: readonly Event[]): void {
-    // Above the split depth every enabled step is already a sibling.
-    if (branch.depth < this.splitDepth) return;
     if (this.mode === 'optimal') {
       for (const q of branch.sleep) if (weakInitial(q, v) !== NOT_INITIAL) return;
-      insert(branch.wut, v);
+      // A reversal that would extend another shard's sibling becomes a sibling of this shard's own.
+      insert(branch.wut, v, this.foreign.size > 0 ? this.foreign : undefined);
       return;
     }
     const first = initials(v);
     const planned = (e: Event): boolean =>
       sameEvent(e, branch.current) ||
       branch.sleep.some((q) => sameEvent(q, e)) ||
-      branch.wut.some((n) => sameEvent(n.ev, e));
+      branch.wut.some((n) => !this.foreign.has(n) && sameEvent(n.ev, e));
     if (first.some(planned)) return;
     branch.wut.push({ ev: first[0]!, children: [] });
   }

@@ -98,13 +98,17 @@ function chain(w: readonly Event[]): WakeupNode {
   return node;
 }
 
-/** Inserts `v` into a wakeup tree unless a branch already covers it (insert[E](v, wut) of the paper). */
-export function insert(roots: WakeupNode[], v: readonly Event[]): boolean {
+/**
+ * Inserts `v` into a wakeup tree unless a branch already covers it (insert[E](v, wut) of the paper).
+ * Roots in `ignore` are treated as absent (another shard explores them).
+ */
+export function insert(roots: WakeupNode[], v: readonly Event[], ignore?: ReadonlySet<WakeupNode>): boolean {
   let level = roots;
   const w = v.slice();
   for (;;) {
     let next: WakeupNode | null = null;
     for (const n of level) {
+      if (ignore && level === roots && ignore.has(n)) continue;
       const at = weakInitial(n.ev, w);
       if (at === NOT_INITIAL) continue;
       if (n.children.length === 0) return false;

@@ -224,6 +224,63 @@ describe('DPOR against the naive search', () => {
   });
 });
 
+/** Every shard of a partitioned search, one after the other; executions of another shard are not counted. */
+function runShards(
+  model: Model,
+  shards: number,
+  items: number,
+  mode: 'optimal' | 'source',
+): Run & { readonly others: number } {
+  let others = 0;
+  const outcomes = new Set<string>();
+  const traces = new Set<string>();
+  let complete = 0;
+  let blocked = 0;
+  for (let shard = 0; shard < shards; shard++) {
+    const strategy = new DporStrategy({ mode, partition: { shard, shards, items } });
+    const rec = new Recorder(strategy);
+    while (rec.beginExecution()) {
+      const ex = execute(model, rec, 1000);
+      rec.endExecution(ex.schedule.length);
+      if (strategy.skipped) continue;
+      if (shard > 0) others++;
+      if (ex.outcome.kind === 'pruned') {
+        blocked++;
+        continue;
+      }
+      complete++;
+      outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
+      traces.add(canonicalTrace(rec.events));
+    }
+  }
+  return { outcomes, traces, complete, blocked, others };
+}
+
+describe('a DPOR search partitioned into shards', () => {
+  it('the shards together reach every trace, final state and verdict', () => {
+    // The property must not pass only because every search ended before its cut.
+    let shared = 0;
+    fc.assert(
+      fc.property(
+        prog(true, true),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom('optimal' as const, 'source' as const),
+        (p, shards, items, mode) => {
+          const m = modelOfProg(p);
+          const naive = runAll(m, new DfsStrategy(false));
+          const split = runShards(m, shards, items, mode);
+          expect(split.outcomes).toEqual(naive.outcomes);
+          expect(split.traces).toEqual(naive.traces);
+          if (split.others > 0) shared++;
+        },
+      ),
+      { numRuns: 80, endOnFailure: true },
+    );
+    expect(shared).toBeGreaterThan(20);
+  });
+});
+
 describe('DPOR on the kernel model', () => {
   const cases: [string, string, [string, string][]][] = [
     ['falloc-dio', 'v6.6', []],
