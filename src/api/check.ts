@@ -1,8 +1,8 @@
 import type { Schedule } from '../core/schedule.js';
 import { DfsStrategy } from '../explore/dfs.js';
-import { DporStrategy } from '../explore/dpor.js';
+import { type DporSnapshot, DporStrategy, type Partition } from '../explore/dpor.js';
 import { type Execution, execute } from '../explore/execute.js';
-import { type ExploreHooks, type ExploreResult, explore } from '../explore/explore.js';
+import { type ExploreCounts, type ExploreHooks, type ExploreResult, explore } from '../explore/explore.js';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from '../explore/pct.js';
 import { RandomStrategy } from '../explore/random.js';
 import { ReplayStrategy } from '../explore/replay.js';
@@ -29,6 +29,18 @@ export interface CheckOptions {
   readonly preemptionBound?: number;
   /** Shrink a counterexample found (on by default). */
   readonly shrink?: boolean;
+  /** With DPOR: explore only this shard of the search (`--shard i/N`). */
+  readonly partition?: Partition;
+}
+
+/**
+ * Where a DPOR search stopped early (`--max-time`, Ctrl-C): the preemption bound it was at, its
+ * counts and its state. `check(..., resume)` continues from there to the same end as one run.
+ */
+export interface Resume {
+  readonly bound: number | null;
+  readonly counts: ExploreCounts;
+  readonly search: DporSnapshot;
 }
 
 /** Defaults: optimal DPOR, at most 100 000 executions of at most 10 000 steps. */
@@ -48,9 +60,15 @@ export interface CheckResult {
   readonly execution: Execution | null;
   /** The counterexample's size as found and after shrinking, when it was shrunk. */
   readonly shrunk: { readonly before: ShrinkCost; readonly after: ShrinkCost } | null;
+  /** For a DPOR search stopped by time or Ctrl-C: where to resume it. */
+  readonly resume: Resume | null;
 }
 
 function strategyOf(o: CheckOptions, bound?: number): Strategy {
+  const dpor = {
+    ...(bound === undefined ? {} : { preemptionBound: bound }),
+    ...(o.partition ? { partition: o.partition } : {}),
+  };
   switch (o.strategy) {
     case 'random':
       return new RandomStrategy(o.seed);
@@ -61,28 +79,50 @@ function strategyOf(o: CheckOptions, bound?: number): Strategy {
     case 'naive':
       return new DfsStrategy(false);
     case 'source-dpor':
-      return new DporStrategy({ mode: 'source', ...(bound === undefined ? {} : { preemptionBound: bound }) });
+      return new DporStrategy({ mode: 'source', ...dpor });
     default:
-      return new DporStrategy(bound === undefined ? {} : { preemptionBound: bound });
+      return new DporStrategy(dpor);
   }
+}
+
+function countsOf(r: ExploreResult): ExploreCounts {
+  return { executions: r.executions, steps: r.steps, maxDepth: r.maxDepth, cut: r.cut, pruned: r.pruned };
+}
+
+/** Whether a strategy can stop and resume, and be partitioned: the DPOR ones. */
+export function isDpor(s: StrategyName): boolean {
+  return s === 'dpor' || s === 'source-dpor';
 }
 
 /**
  * Explores with the chosen strategy; with a preemption bound, iterative context bounding: bound 0,
  * then 1, up to the bound, until a problem is found or a run skipped nothing.
  */
-function search(target: Target, options: CheckOptions, hooks: ExploreHooks): ExploreResult {
+function search(
+  target: Target,
+  options: CheckOptions,
+  hooks: ExploreHooks,
+  from?: Resume,
+): { result: ExploreResult; resume: Resume | null } {
   const model = modelOf(target);
   const limit = options.preemptionBound;
-  if (limit === undefined || !options.strategy.endsWith('dpor')) {
-    return explore(model, strategyOf(options), options, hooks);
+  const run = (bound: number | undefined, resumed: boolean) => {
+    const strategy = resumed && from ? DporStrategy.restore(from.search) : strategyOf(options, bound);
+    const result = explore(model, strategy, options, hooks, resumed ? from?.counts : undefined);
+    const early = result.stop === 'max-time' || result.stop === 'interrupted';
+    const resume: Resume | null =
+      early && strategy instanceof DporStrategy
+        ? { bound: bound ?? null, counts: countsOf(result), search: strategy.snapshot() }
+        : null;
+    return { result, resume };
+  };
+  if (limit === undefined || !isDpor(options.strategy)) return run(undefined, from !== undefined);
+  let out: ReturnType<typeof run> | null = null;
+  for (let b = from?.bound ?? 0; b <= limit; b++) {
+    out = run(b, from !== undefined && b === from.bound);
+    if (out.result.found || out.result.complete || out.result.stop !== 'exhausted') break;
   }
-  let result: ExploreResult | null = null;
-  for (let b = 0; b <= limit; b++) {
-    result = explore(model, strategyOf(options, b), options, hooks);
-    if (result.found || result.complete || result.stop !== 'exhausted') break;
-  }
-  return result!;
+  return out!;
 }
 
 /** The verdict a check gives: the found problem's kind (deadlock, livelock, assertion, lockdep, dept) or ok. */
@@ -98,9 +138,10 @@ export function check(
   target: Target,
   options: CheckOptions = DEFAULT_CHECK,
   hooks: ExploreHooks = {},
+  from?: Resume,
 ): CheckResult {
-  const result = search(target, options, hooks);
-  if (!result.found) return { target, explore: result, token: null, execution: null, shrunk: null };
+  const { result, resume } = search(target, options, hooks, from);
+  if (!result.found) return { target, explore: result, token: null, execution: null, shrunk: null, resume };
   let found = result.found;
   let shrunk: CheckResult['shrunk'] = null;
   if (options.shrink !== false) {
@@ -117,6 +158,7 @@ export function check(
     token: encodeToken(target, found.schedule),
     execution: record(target, found.schedule),
     shrunk,
+    resume: null,
   };
 }
 

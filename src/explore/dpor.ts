@@ -63,6 +63,42 @@ export interface Partition {
   readonly items?: number;
 }
 
+/** A wakeup tree node as plain data; `foreign` marks another shard's pending sibling. */
+interface NodeData {
+  readonly ev: Event;
+  readonly children: NodeData[];
+  readonly foreign?: true;
+}
+
+interface BranchData {
+  readonly sleep: Event[];
+  readonly wut: NodeData[];
+  readonly current: Event;
+  readonly sub: NodeData[];
+  readonly enabled: Choice[];
+  readonly preemptions: number;
+  readonly depth: number;
+}
+
+/**
+ * A DPOR search's state between two executions, as plain JSON data: the path's branches with
+ * their sleep sets and wakeup trees. `DporStrategy.restore` continues the search from it, so an
+ * interrupted run resumes where it stopped (a checkpoint).
+ */
+export interface DporSnapshot {
+  readonly format: 'lockstep-dpor';
+  readonly version: 1;
+  readonly options: DporOptions;
+  readonly warmup: boolean;
+  readonly divergence: number;
+  readonly done: boolean;
+  readonly infeasible: number;
+  readonly boundHit: boolean;
+  readonly stack: BranchData[];
+}
+
+const ev = (e: Event): Event => ({ ...e, w: [...e.w], r: [...e.r] });
+
 function enabledIn(choices: readonly Choice[], ev: Event): boolean {
   for (const c of choices) if (c.actor === ev.actor && c.alt === ev.alt) return true;
   return false;
@@ -109,6 +145,7 @@ export class DporStrategy implements Strategy {
   infeasible = 0;
 
   readonly mode: DporMode;
+  private readonly options: DporOptions;
   private readonly bound: number;
   /** True once a schedule over the preemption bound was skipped: the search is then not complete. */
   boundHit = false;
@@ -124,6 +161,7 @@ export class DporStrategy implements Strategy {
 
   constructor(options: DporOptions | DporMode = {}) {
     const o = typeof options === 'string' ? { mode: options } : options;
+    this.options = o;
     this.mode = o.mode ?? 'optimal';
     this.bound = o.preemptionBound ?? Number.POSITIVE_INFINITY;
     const base = this.mode === 'optimal' ? 'dpor' : 'source-dpor';
@@ -132,6 +170,61 @@ export class DporStrategy implements Strategy {
     this.shards = o.partition?.shards ?? 1;
     this.items = o.partition?.items ?? 2 * this.shards;
     this.warmup = this.shards > 1;
+  }
+
+  /** The state between two executions as plain data, to resume from with `restore`. */
+  snapshot(): DporSnapshot {
+    const node = (n: WakeupNode): NodeData => ({
+      ev: ev(n.ev),
+      children: n.children.map(node),
+      ...(this.foreign.has(n) ? { foreign: true as const } : {}),
+    });
+    return {
+      format: 'lockstep-dpor',
+      version: 1,
+      options: this.options,
+      warmup: this.warmup,
+      divergence: this.divergence,
+      done: this.done,
+      infeasible: this.infeasible,
+      boundHit: this.boundHit,
+      stack: this.stack.map((b) => ({
+        sleep: b.sleep.map(ev),
+        wut: b.wut.map(node),
+        current: ev(b.current),
+        sub: b.sub.map(node),
+        enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
+        preemptions: b.preemptions,
+        depth: b.depth,
+      })),
+    };
+  }
+
+  /** A search that continues from a snapshot; the next execution is the one the snapshot's would have run. */
+  static restore(s: DporSnapshot): DporStrategy {
+    const d = new DporStrategy(s.options);
+    const node = (n: NodeData): WakeupNode => {
+      const m: WakeupNode = { ev: ev(n.ev), children: n.children.map(node) };
+      if (n.foreign) d.foreign.add(m);
+      return m;
+    };
+    d.warmup = s.warmup;
+    d.divergence = s.divergence;
+    d.done = s.done;
+    d.infeasible = s.infeasible;
+    d.boundHit = s.boundHit;
+    for (const b of s.stack) {
+      d.stack.push({
+        sleep: b.sleep.map(ev),
+        wut: b.wut.map(node),
+        current: ev(b.current),
+        sub: b.sub.map(node),
+        enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
+        preemptions: b.preemptions,
+        depth: b.depth,
+      });
+    }
+    return d;
   }
 
   /** Shards may repeat each other's traces; one search never does. */

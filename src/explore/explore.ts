@@ -33,6 +33,15 @@ export interface ExploreHooks {
   readonly shouldStop?: () => 'max-time' | 'interrupted' | null;
 }
 
+/** The counts a resumed exploration starts from: those of the run it continues. */
+export interface ExploreCounts {
+  readonly executions: number;
+  readonly steps: number;
+  readonly maxDepth: number;
+  readonly cut: number;
+  readonly pruned: number;
+}
+
 /** A problem found: how the execution ended and the schedule that leads there. */
 export interface Counterexample {
   readonly outcome: Exclude<Outcome, { kind: 'ok' } | { kind: 'bound' } | { kind: 'pruned' }>;
@@ -66,12 +75,14 @@ export function explore(
   strategy: Strategy,
   limits: ExploreLimits,
   hooks: ExploreHooks = {},
+  start?: ExploreCounts,
 ): ExploreResult {
-  let executions = 0;
-  let steps = 0;
-  let maxDepth = 0;
-  let cut = 0;
-  let pruned = 0;
+  let executions = start?.executions ?? 0;
+  let steps = start?.steps ?? 0;
+  let maxDepth = start?.maxDepth ?? 0;
+  let cut = start?.cut ?? 0;
+  let pruned = start?.pruned ?? 0;
+  const first = executions;
   let stop: StopReason = 'exhausted';
   let found: Counterexample | null = null;
   const every = hooks.every ?? 1000;
@@ -81,7 +92,7 @@ export function explore(
       stop = 'max-executions';
       break;
     }
-    if (hooks.shouldStop && executions > 0) {
+    if (hooks.shouldStop && executions > first) {
       const why = hooks.shouldStop();
       if (why) {
         stop = why;
