@@ -34,7 +34,7 @@ export interface CheckOptions {
 }
 
 /**
- * Where a DPOR search stopped early (`--max-time`, Ctrl-C): the preemption bound it was at, its
+ * Where a DPOR search stopped early (`--max-time`, Ctrl-C, `--max-executions`): the preemption bound it was at, its
  * counts and its state. `check(..., resume)` continues from there to the same end as one run.
  */
 export interface Resume {
@@ -60,8 +60,10 @@ export interface CheckResult {
   readonly execution: Execution | null;
   /** The counterexample's size as found and after shrinking, when it was shrunk. */
   readonly shrunk: { readonly before: ShrinkCost; readonly after: ShrinkCost } | null;
-  /** For a DPOR search stopped by time or Ctrl-C: where to resume it. */
+  /** For a DPOR search stopped by time, Ctrl-C or the execution bound: where to resume it. */
   readonly resume: Resume | null;
+  /** The shard of a partitioned search this result is for, if any. */
+  readonly partition?: Partition;
 }
 
 function strategyOf(o: CheckOptions, bound?: number): Strategy {
@@ -109,7 +111,8 @@ function search(
   const run = (bound: number | undefined, resumed: boolean) => {
     const strategy = resumed && from ? DporStrategy.restore(from.search) : strategyOf(options, bound);
     const result = explore(model, strategy, options, hooks, resumed ? from?.counts : undefined);
-    const early = result.stop === 'max-time' || result.stop === 'interrupted';
+    const early =
+      result.stop === 'max-time' || result.stop === 'interrupted' || result.stop === 'max-executions';
     const resume: Resume | null =
       early && strategy instanceof DporStrategy
         ? { bound: bound ?? null, counts: countsOf(result), search: strategy.snapshot() }
@@ -141,7 +144,10 @@ export function check(
   from?: Resume,
 ): CheckResult {
   const { result, resume } = search(target, options, hooks, from);
-  if (!result.found) return { target, explore: result, token: null, execution: null, shrunk: null, resume };
+  const partition = options.partition ? { partition: options.partition } : {};
+  if (!result.found) {
+    return { target, explore: result, token: null, execution: null, shrunk: null, resume, ...partition };
+  }
   let found = result.found;
   let shrunk: CheckResult['shrunk'] = null;
   if (options.shrink !== false) {
@@ -159,6 +165,7 @@ export function check(
     execution: record(target, found.schedule),
     shrunk,
     resume: null,
+    ...partition,
   };
 }
 

@@ -16,7 +16,8 @@ import { runModelCheck, runModelReplay } from './model-commands.js';
 import { emit } from './output.js';
 import { collect, parseCount, parsePairs } from './parse.js';
 import { replayOutput } from './replay-out.js';
-import { checkEach, type ExploreFlags } from './run-control.js';
+import { checkEach, checkOptionsOf, DEFAULT_CHECKPOINT, type ExploreFlags } from './run-control.js';
+import { mergedOutput, mergedStatus, mergeResults, runWorkers } from './shards.js';
 import { checkOutputPaths, viewTrace, writeCounterexample } from './trace-out.js';
 import { runUnderWatchdog } from './watchdog.js';
 
@@ -29,6 +30,7 @@ interface CheckFlags extends ExploreFlags {
   html?: string;
   output?: string;
   timeout?: string;
+  workers?: string;
 }
 
 function listText(): string {
@@ -174,13 +176,35 @@ function program(): Command {
     .option('--html <file>', 'write the counterexample as a self-contained HTML page')
     .option('--output <file>', 'write the results to a file (whole, or not at all) instead of stdout')
     .option('--timeout <seconds>', 'run the check in a child process and stop it after this long')
+    .option('--shard <i/N>', 'dpor: explore only shard i of N (0 <= i < N); lockstep merge combines them')
+    .option('--workers <n>', 'dpor: run the search as n shards on n worker threads and merge them')
+    .option(
+      '--checkpoint <file>',
+      `where a run stopped by --max-time or Ctrl-C saves its state (default ${DEFAULT_CHECKPOINT})`,
+    )
+    .option('--resume <file>', 'continue the searches a checkpoint saved')
     .action(async (name: string, flags: CheckFlags) => {
+      if (flags.workers !== undefined) {
+        process.exitCode = await checkWithWorkers(flags);
+        return;
+      }
       if (flags.timeout !== undefined) {
         const seconds = parseCount('--timeout', flags.timeout, 1);
         process.exitCode = await runUnderWatchdog(process.argv.slice(2), seconds);
         return;
       }
       process.exitCode = isModelPath(name) ? await runModelCheck(name, flags) : runCheck(name, flags);
+    });
+
+  p.command('merge')
+    .description("combine the JSON results of a check's shards (check --shard i/N --json) into one")
+    .argument('<files...>', "the shards' result files, every shard of each search once")
+    .option('--json', 'print the result as one JSON object')
+    .option('--output <file>', 'write the result to a file (whole, or not at all) instead of stdout')
+    .action((files: string[], flags: { json?: boolean; output?: string }) => {
+      const merged = mergeResults(files);
+      emit(mergedOutput(merged, flags.json), flags.output);
+      process.exitCode = mergedStatus(merged);
     });
 
   p.command('matrix')
@@ -216,8 +240,28 @@ function program(): Command {
   return p;
 }
 
+/** The arguments `main` runs on, for `--workers` to hand to its shards. */
+let args: readonly string[] = [];
+
+/** `check --workers N`: the shards on worker threads, merged. */
+async function checkWithWorkers(flags: CheckFlags): Promise<number> {
+  const n = parseCount('--workers', flags.workers!, 1);
+  checkOptionsOf(flags);
+  if (flags.shard !== undefined || flags.resume !== undefined || flags.timeout !== undefined) {
+    throw new LockstepError(
+      'E_USAGE',
+      '--workers runs every shard itself; it does not take --shard, --resume or --timeout',
+      'drop --workers to run one shard, or to resume a checkpoint',
+    );
+  }
+  const merged = await runWorkers(args, n);
+  emit(mergedOutput(merged, flags.json), flags.output);
+  return mergedStatus(merged);
+}
+
 /** Runs the CLI on `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
+  args = argv;
   const debug = argv.includes('--debug');
   try {
     await program().parseAsync(argv, { from: 'user' });

@@ -1,7 +1,10 @@
-import { type CheckOptions, type CheckResult, check, type StrategyName } from '../api/check.js';
+import { type CheckOptions, type CheckResult, check, isDpor, type StrategyName } from '../api/check.js';
 import type { Target } from '../api/target.js';
+import { LockstepError } from '../core/errors.js';
 import type { ExploreHooks, ExploreProgress } from '../explore/explore.js';
+import { readCheckpoint, resumesFor, writeCheckpoint } from './checkpoint.js';
 import { parseCount } from './parse.js';
+import { parseShard } from './shards.js';
 
 /**
  * Hooks for a long run (Node only, so they live in cli/): progress on stderr when it is a terminal
@@ -61,11 +64,22 @@ export interface ExploreFlags {
   shrink?: boolean;
   maxTime?: string;
   progress?: boolean;
+  shard?: string;
+  checkpoint?: string;
+  resume?: string;
 }
 
 /** The check options the flags give; a bad number is E_BAD_NUMBER. */
 export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
+  if (flags.shard !== undefined && !isDpor(flags.strategy)) {
+    throw new LockstepError(
+      'E_BAD_SHARD',
+      `--shard needs a DPOR strategy, not '${flags.strategy}'`,
+      'use --strategy dpor (the default) or source-dpor',
+    );
+  }
   return {
+    ...(flags.shard === undefined ? {} : { partition: parseShard(flags.shard) }),
     strategy: flags.strategy,
     seed: parseCount('--seed', flags.seed, 0),
     maxExecutions: parseCount('--max-executions', flags.maxExecutions, 1),
@@ -78,17 +92,42 @@ export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
   };
 }
 
-/** Checks each target in turn under `--max-time`, Ctrl-C and progress as the flags say. */
+/** Where a check stopped early writes its checkpoint unless --checkpoint says. */
+export const DEFAULT_CHECKPOINT = 'lockstep-checkpoint.json';
+
+/**
+ * Checks each target in turn under `--max-time`, Ctrl-C and progress as the flags say; resumes
+ * from `--resume`; and when a DPOR search stops early, writes where it stopped to the checkpoint.
+ */
 export function checkEach(targets: readonly Target[], flags: ExploreFlags): CheckResult[] {
   const options = checkOptionsOf(flags);
   const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
   const progress = flags.progress ?? process.stderr.isTTY === true;
-  return targets.map((t) => {
+  if (flags.resume !== undefined && !isDpor(options.strategy)) {
+    throw new LockstepError(
+      'E_BAD_CHECKPOINT',
+      `--resume needs a DPOR strategy, not '${options.strategy}'`,
+      'checkpoints are written by --strategy dpor (the default) and source-dpor',
+    );
+  }
+  const resumes =
+    flags.resume === undefined
+      ? []
+      : resumesFor(readCheckpoint(flags.resume), flags.resume, targets, options);
+  const results = targets.map((t, i) => {
     const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
     try {
-      return check(t, options, control.hooks);
+      return check(t, options, control.hooks, resumes[i]);
     } finally {
       control.done();
     }
   });
+  // A run cut by --max-executions saves its state only when asked to (--checkpoint).
+  const path = flags.checkpoint ?? DEFAULT_CHECKPOINT;
+  const saved = flags.checkpoint ? results : results.filter((r) => r.explore.stop !== 'max-executions');
+  if (writeCheckpoint(path, saved, options)) {
+    process.stderr.write(`lockstep: stopped early; checkpoint written to ${path}\n`);
+    process.stderr.write(`lockstep: to go on: the same command with --resume ${path}\n`);
+  }
+  return results;
 }

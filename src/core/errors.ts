@@ -37,7 +37,23 @@ export type ErrorCode =
   /** An output file cannot be written. */
   | 'E_OUTPUT'
   /** `check --timeout` ran out: a model that loops inside one step, or a search too big for the time. */
-  | 'E_TIMEOUT';
+  | 'E_TIMEOUT'
+  /** `--shard` is not `i/N` with 0 <= i < N, or is given with a strategy that cannot be partitioned. */
+  | 'E_BAD_SHARD'
+  /** `merge` was given a file that is not the JSON result of a sharded check. */
+  | 'E_BAD_RESULT'
+  /** `merge` was given shards of different searches. */
+  | 'E_MERGE_MISMATCH'
+  /** `merge` was given one shard twice. */
+  | 'E_MERGE_DUPLICATE'
+  /** `merge` was not given every shard of a search. */
+  | 'E_MERGE_MISSING'
+  /** A `--workers` thread failed. */
+  | 'E_WORKER'
+  /** `--resume` was given a file that is not a checkpoint. */
+  | 'E_BAD_CHECKPOINT'
+  /** `--resume` was given a checkpoint of another check or other search options. */
+  | 'E_CHECKPOINT_MISMATCH';
 
 const LOCKSTEP_ERROR = Symbol.for('lockstep.LockstepError');
 const MODEL_ASSERTION = Symbol.for('lockstep.ModelAssertion');

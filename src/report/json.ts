@@ -5,6 +5,7 @@ import type { ExploreResult } from '../explore/explore.js';
 import type { Lockable } from '../sync/lock-class.js';
 import { callTrace } from './hung-task.js';
 import { heldLocks, lockLine } from './lockdep-lines.js';
+import { targetName } from './text.js';
 import { explain } from './why.js';
 
 /** Version of the JSON result format; bumped on any incompatible change. */
@@ -83,9 +84,13 @@ export function problemJson(target: Target, token: string | null, ex: Execution 
 /** One check result as JSON data. */
 export function checkJson(r: CheckResult) {
   return {
+    name: targetName(r.target),
     ...problemJson(r.target, r.token, r.execution),
     expected: expectedVerdict(r.target) ?? null,
-    exploration: exploreJson(r.explore),
+    exploration: {
+      ...exploreJson(r.explore),
+      shard: r.partition ? { index: r.partition.shard, count: r.partition.shards } : null,
+    },
     shrunk: r.shrunk,
   };
 }
