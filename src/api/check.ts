@@ -3,6 +3,7 @@ import { DfsStrategy } from '../explore/dfs.js';
 import { type DporSnapshot, DporStrategy, type Partition } from '../explore/dpor.js';
 import { type Execution, execute } from '../explore/execute.js';
 import { type ExploreCounts, type ExploreHooks, type ExploreResult, explore } from '../explore/explore.js';
+import { exploreParallel, type RoundRunner } from '../explore/parallel.js';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from '../explore/pct.js';
 import { RandomStrategy } from '../explore/random.js';
 import { ReplayStrategy } from '../explore/replay.js';
@@ -144,6 +145,46 @@ export function check(
   from?: Resume,
 ): CheckResult {
   const { result, resume } = search(target, options, hooks, from);
+  return finish(target, options, result, resume);
+}
+
+/**
+ * Checks a target with parallel DPOR: rounds of units, run by `run` (on worker threads in the
+ * CLI), then shrinks and records a counterexample as `check` does. The result depends on the
+ * number of workers, never on timing.
+ */
+export async function checkParallel(
+  target: Target,
+  options: CheckOptions,
+  workers: number,
+  run: RoundRunner,
+  hooks: ExploreHooks = {},
+): Promise<CheckResult> {
+  const result = await exploreParallel(
+    {
+      mode: options.strategy === 'source-dpor' ? 'source' : 'optimal',
+      round: PARALLEL_ROUND * workers,
+      budget: PARALLEL_BUDGET,
+    },
+    options,
+    run,
+    hooks,
+  );
+  const strategy = `${options.strategy}, ${workers} worker${workers === 1 ? '' : 's'}`;
+  return finish(target, options, { ...result, strategy }, null);
+}
+
+/** Units per worker in a round of a parallel check, and executions per unit (see bench/ for the choice). */
+export const PARALLEL_ROUND = 4;
+export const PARALLEL_BUDGET = 32;
+
+/** Shrinks and records a search's counterexample, if it found one. */
+function finish(
+  target: Target,
+  options: CheckOptions,
+  result: ExploreResult,
+  resume: Resume | null,
+): CheckResult {
   const partition = options.partition ? { partition: options.partition } : {};
   if (!result.found) {
     return { target, explore: result, token: null, execution: null, shrunk: null, resume, ...partition };

@@ -15,9 +15,10 @@ import { isModelPath } from './load-model.js';
 import { runModelCheck, runModelReplay } from './model-commands.js';
 import { emit } from './output.js';
 import { collect, parseCount, parsePairs } from './parse.js';
+import { scenarioSource } from './pool.js';
 import { replayOutput } from './replay-out.js';
-import { checkEach, checkOptionsOf, DEFAULT_CHECKPOINT, type ExploreFlags } from './run-control.js';
-import { mergedOutput, mergedStatus, mergeResults, runWorkers } from './shards.js';
+import { checkEach, DEFAULT_CHECKPOINT, type ExploreFlags } from './run-control.js';
+import { mergedOutput, mergedStatus, mergeResults } from './shards.js';
 import { checkOutputPaths, viewTrace, writeCounterexample } from './trace-out.js';
 import { runUnderWatchdog } from './watchdog.js';
 
@@ -72,7 +73,7 @@ function listJson(): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-function runCheck(name: string, flags: CheckFlags): number {
+async function runCheck(name: string, flags: CheckFlags): Promise<number> {
   const s = scenario(name);
   const kernels = flags.kernel ? flags.kernel.split(',') : Object.keys(s.expect);
   const config = parsePairs('--config', flags.config);
@@ -80,7 +81,7 @@ function runCheck(name: string, flags: CheckFlags): number {
   // Resolve every target before running any, so bad input fails before output starts.
   const targets = kernels.map((k) => resolveTarget(name, k, config, params));
   checkOutputPaths(flags);
-  const results = checkEach(targets, flags);
+  const results = await checkEach(targets, flags, scenarioSource);
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
     : results.map(checkText).join('\n');
@@ -177,23 +178,19 @@ function program(): Command {
     .option('--output <file>', 'write the results to a file (whole, or not at all) instead of stdout')
     .option('--timeout <seconds>', 'run the check in a child process and stop it after this long')
     .option('--shard <i/N>', 'dpor: explore only shard i of N (0 <= i < N); lockstep merge combines them')
-    .option('--workers <n>', 'dpor: run the search as n shards on n worker threads and merge them')
+    .option('--workers <n>', 'dpor: run the search on n worker threads (parallel DPOR)')
     .option(
       '--checkpoint <file>',
       `where a run stopped by --max-time or Ctrl-C saves its state (default ${DEFAULT_CHECKPOINT})`,
     )
     .option('--resume <file>', 'continue the searches a checkpoint saved')
     .action(async (name: string, flags: CheckFlags) => {
-      if (flags.workers !== undefined) {
-        process.exitCode = await checkWithWorkers(flags);
-        return;
-      }
       if (flags.timeout !== undefined) {
         const seconds = parseCount('--timeout', flags.timeout, 1);
         process.exitCode = await runUnderWatchdog(process.argv.slice(2), seconds);
         return;
       }
-      process.exitCode = isModelPath(name) ? await runModelCheck(name, flags) : runCheck(name, flags);
+      process.exitCode = isModelPath(name) ? await runModelCheck(name, flags) : await runCheck(name, flags);
     });
 
   p.command('merge')
@@ -240,28 +237,8 @@ function program(): Command {
   return p;
 }
 
-/** The arguments `main` runs on, for `--workers` to hand to its shards. */
-let args: readonly string[] = [];
-
-/** `check --workers N`: the shards on worker threads, merged. */
-async function checkWithWorkers(flags: CheckFlags): Promise<number> {
-  const n = parseCount('--workers', flags.workers!, 1);
-  checkOptionsOf(flags);
-  if (flags.shard !== undefined || flags.resume !== undefined || flags.timeout !== undefined) {
-    throw new LockstepError(
-      'E_USAGE',
-      '--workers runs every shard itself; it does not take --shard, --resume or --timeout',
-      'drop --workers to run one shard, or to resume a checkpoint',
-    );
-  }
-  const merged = await runWorkers(args, n);
-  emit(mergedOutput(merged, flags.json), flags.output);
-  return mergedStatus(merged);
-}
-
 /** Runs the CLI on `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
-  args = argv;
   const debug = argv.includes('--debug');
   try {
     await program().parseAsync(argv, { from: 'user' });

@@ -1,5 +1,6 @@
 import { DEFAULT_CHECK } from '../api/check.js';
 import { decodeModelToken, targetsOf } from '../api/model-target.js';
+import { targetHeader } from '../api/target.js';
 import { checkDocument } from '../report/json.js';
 import { checkText } from '../report/text.js';
 import { loadModelFile } from './load-model.js';
@@ -32,7 +33,14 @@ export async function runModelCheck(spec: string, flags: ModelCheckFlags): Promi
   const targets = file.models.flatMap((m) =>
     targetsOf(m, { params, config, maxSteps: options.maxSteps, kernels }),
   );
-  const results = checkEach(targets, flags);
+  const results = await checkEach(targets, flags, (t) => ({
+    kind: 'model',
+    spec,
+    config,
+    params,
+    kernels,
+    header: targetHeader(t),
+  }));
   const out = flags.json
     ? `${JSON.stringify(checkDocument(results), null, 2)}\n`
     : results.map(checkText).join('\n');

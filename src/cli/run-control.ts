@@ -1,9 +1,17 @@
-import { type CheckOptions, type CheckResult, check, isDpor, type StrategyName } from '../api/check.js';
-import type { Target } from '../api/target.js';
+import {
+  type CheckOptions,
+  type CheckResult,
+  check,
+  checkParallel,
+  isDpor,
+  type StrategyName,
+} from '../api/check.js';
+import { modelOf, type Target } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import type { ExploreHooks, ExploreProgress } from '../explore/explore.js';
 import { readCheckpoint, resumesFor, writeCheckpoint } from './checkpoint.js';
 import { parseCount } from './parse.js';
+import { UnitPool, type WorkerSource } from './pool.js';
 import { parseShard } from './shards.js';
 
 /**
@@ -67,6 +75,7 @@ export interface ExploreFlags {
   shard?: string;
   checkpoint?: string;
   resume?: string;
+  workers?: string;
 }
 
 /** The check options the flags give; a bad number is E_BAD_NUMBER. */
@@ -92,6 +101,43 @@ export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
   };
 }
 
+/** `--workers N`: each target by parallel DPOR, its units on N worker threads. */
+async function checkOnWorkers(
+  targets: readonly Target[],
+  flags: ExploreFlags,
+  options: CheckOptions,
+  source: (t: Target) => WorkerSource,
+): Promise<CheckResult[]> {
+  const n = parseCount('--workers', flags.workers!, 1);
+  if (
+    !isDpor(options.strategy) ||
+    options.partition ||
+    options.preemptionBound !== undefined ||
+    flags.resume
+  ) {
+    throw new LockstepError(
+      'E_USAGE',
+      '--workers runs an optimal or source DPOR search, without --shard, --preemption-bound or --resume',
+      'drop --workers, or the other option',
+    );
+  }
+  const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
+  const progress = flags.progress ?? process.stderr.isTTY === true;
+  const mode = options.strategy === 'source-dpor' ? 'source' : 'optimal';
+  const out: CheckResult[] = [];
+  for (const t of targets) {
+    const pool = new UnitPool(n, { source: source(t), mode, maxSteps: options.maxSteps }, () => modelOf(t));
+    const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
+    try {
+      out.push(await checkParallel(t, options, n, pool.run, control.hooks));
+    } finally {
+      control.done();
+      await pool.close();
+    }
+  }
+  return out;
+}
+
 /** Where a check stopped early writes its checkpoint unless --checkpoint says. */
 export const DEFAULT_CHECKPOINT = 'lockstep-checkpoint.json';
 
@@ -99,8 +145,13 @@ export const DEFAULT_CHECKPOINT = 'lockstep-checkpoint.json';
  * Checks each target in turn under `--max-time`, Ctrl-C and progress as the flags say; resumes
  * from `--resume`; and when a DPOR search stops early, writes where it stopped to the checkpoint.
  */
-export function checkEach(targets: readonly Target[], flags: ExploreFlags): CheckResult[] {
+export async function checkEach(
+  targets: readonly Target[],
+  flags: ExploreFlags,
+  source: (t: Target) => WorkerSource,
+): Promise<CheckResult[]> {
   const options = checkOptionsOf(flags);
+  if (flags.workers !== undefined) return checkOnWorkers(targets, flags, options, source);
   const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
   const progress = flags.progress ?? process.stderr.isTTY === true;
   if (flags.resume !== undefined && !isDpor(options.strategy)) {

@@ -1,7 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
 import { decodeToken } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import type { Partition } from '../explore/dpor.js';
@@ -11,8 +8,7 @@ import { exploreSummary } from '../report/text.js';
 import { replayOutput } from './replay-out.js';
 
 // A search cut into shards (`check --shard i/N`), run by separate processes or machines, and their
-// JSON results merged (`lockstep merge`); `check --workers N` runs the shards on worker threads and
-// merges them the same way.
+// JSON results merged (`lockstep merge`).
 
 /** Parses `--shard i/N` (0 <= i < N). */
 export function parseShard(text: string): Partition {
@@ -226,79 +222,4 @@ export function mergedOutput(merged: readonly Merged[], json: boolean | undefine
 /** Exit status of merged results: 1 when a shard found a problem. */
 export function mergedStatus(merged: readonly Merged[]): number {
   return merged.some((m) => m.first.token !== null) ? 1 : 0;
-}
-
-/** Options that make no sense in one shard of a `--workers` run. */
-const DROPPED = new Set([
-  '--workers',
-  '--html',
-  '--trace',
-  '--output',
-  '--timeout',
-  '--checkpoint',
-  '--resume',
-]);
-const DROPPED_FLAGS = new Set(['--json', '--progress']);
-
-/** `argv` without the options in DROPPED (and their values) and the flags in DROPPED_FLAGS. */
-function shardArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
-    if (DROPPED.has(name)) {
-      if (!a.includes('=')) i++;
-      continue;
-    }
-    if (DROPPED_FLAGS.has(a)) continue;
-    out.push(a);
-  }
-  return out;
-}
-
-/**
- * `check --workers N`: runs the check's N shards on N worker threads (each the CLI itself with
- * `--shard i/N --json`), then merges their results as `lockstep merge` does. Each shard is
- * deterministic, so the merged result is the same on every run.
- */
-export async function runWorkers(argv: readonly string[], workers: number): Promise<Merged[]> {
-  const script = new URL('./main.js', import.meta.url);
-  const base = shardArgv(argv);
-  const files = Array.from({ length: workers }, (_, i) =>
-    join(tmpdir(), `lockstep-shard-${process.pid}-${i}-of-${workers}.json`),
-  );
-  try {
-    const runs = files.map(
-      (file, i) =>
-        new Promise<void>((resolve, reject) => {
-          const w = new Worker(script, {
-            argv: [...base, '--shard', `${i}/${workers}`, '--json', '--output', file],
-            stdout: true,
-            stderr: true,
-          });
-          let err = '';
-          w.stderr.on('data', (d: Buffer) => {
-            err += d.toString();
-          });
-          w.stdout.resume();
-          w.on('error', reject);
-          w.on('exit', (code) => {
-            // 0: clean, 1: a problem found; anything else is an error the shard reported.
-            if (code === 0 || code === 1) resolve();
-            else
-              reject(
-                new LockstepError(
-                  'E_WORKER',
-                  `worker for shard ${i}/${workers} failed (exit ${code})${err ? `: ${err.trim().split('\n')[0]}` : ''}`,
-                  'run the same command without --workers to see the error',
-                ),
-              );
-          });
-        }),
-    );
-    await Promise.all(runs);
-    return mergeResults(files);
-  } finally {
-    for (const f of files) rmSync(f, { force: true });
-  }
 }

@@ -30,6 +30,8 @@ interface Branch {
   /** Preemptions on the path up to and including this branch's step. */
   readonly preemptions: number;
   readonly depth: number;
+  /** How many of `sleep`'s entries it had on arrival; the rest are siblings explored here since. */
+  readonly arrived: number;
 }
 
 /** Options of a DPOR search. */
@@ -44,6 +46,35 @@ export interface DporOptions {
   readonly preemptionBound?: number;
   /** Explore only one shard of a search partitioned into several; see `Partition`. */
   readonly partition?: Partition;
+  /** Explore one unit of a parallel search for at most `budget` executions; see `Unit`. */
+  readonly unit?: Unit;
+}
+
+/**
+ * A unit of work of a parallel search (src/explore/parallel.ts): the subtree of one scheduled
+ * sibling, `item`, at the branch reached by `prefix`. The reversals its executions schedule at or
+ * above that branch are not explored here but handed back (`Planting`); after `budget` executions
+ * the branches left below it are handed back too. Without an item, the unit is the whole search.
+ */
+export interface Unit {
+  readonly prefix: readonly Choice[];
+  readonly item: WakeupNode | null;
+  /** The item's sleep set: the branch's on arrival and every sibling before it. */
+  readonly sleep: readonly Event[];
+  readonly budget: number;
+}
+
+/** A reversal a unit scheduled at the branch at `depth` of its prefix (or its item's own branch). */
+export interface Planting {
+  readonly depth: number;
+  readonly v: Event[];
+}
+
+/** What a unit hands back: its plantings in order, and the branches below its item still to explore. */
+export interface UnitResult {
+  readonly plantings: Planting[];
+  /** Deepest last; the last one's `current` was not explored yet (it is the next execution's). */
+  readonly branches: BranchData[];
 }
 
 /**
@@ -78,6 +109,7 @@ interface BranchData {
   readonly enabled: Choice[];
   readonly preemptions: number;
   readonly depth: number;
+  readonly arrived: number;
 }
 
 /**
@@ -85,6 +117,8 @@ interface BranchData {
  * their sleep sets and wakeup trees. `DporStrategy.restore` continues the search from it, so an
  * interrupted run resumes where it stopped (a checkpoint).
  */
+export type { BranchData, NodeData };
+
 export interface DporSnapshot {
   readonly format: 'lockstep-dpor';
   readonly version: 1;
@@ -158,6 +192,12 @@ export class DporStrategy implements Strategy {
   private warmup: boolean;
   /** Pending siblings that belong to other shards: put to sleep when reached, never run here. */
   private readonly foreign = new Set<WakeupNode>();
+  /** A unit of a parallel search: its item's depth (the prefix's length), or -1. */
+  private readonly unitDepth: number;
+  private readonly unit: Unit | null;
+  private readonly plantings: Planting[] = [];
+  /** Executions run, for a unit's budget. */
+  private ran = 0;
 
   constructor(options: DporOptions | DporMode = {}) {
     const o = typeof options === 'string' ? { mode: options } : options;
@@ -170,6 +210,30 @@ export class DporStrategy implements Strategy {
     this.shards = o.partition?.shards ?? 1;
     this.items = o.partition?.items ?? 2 * this.shards;
     this.warmup = this.shards > 1;
+    this.unit = o.unit ?? null;
+    this.unitDepth = o.unit?.item ? o.unit.prefix.length : -1;
+    // The prefix's races were handled by the search that scheduled the item.
+    this.divergence = Math.max(0, this.unitDepth);
+  }
+
+  /** A unit's plantings and the branches left below its item (after its budget ran out). */
+  unitResult(): UnitResult {
+    const node = (n: WakeupNode): NodeData => ({ ev: ev(n.ev), children: n.children.map(node) });
+    const branches =
+      this.ran >= (this.unit?.budget ?? Number.POSITIVE_INFINITY) ? this.stack.slice(this.unitDepth + 1) : [];
+    return {
+      plantings: this.plantings,
+      branches: branches.map((b) => ({
+        sleep: b.sleep.map(ev),
+        wut: b.wut.map(node),
+        current: ev(b.current),
+        sub: b.sub.map(node),
+        enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
+        preemptions: b.preemptions,
+        depth: b.depth,
+        arrived: b.arrived,
+      })),
+    };
   }
 
   /** The state between two executions as plain data, to resume from with `restore`. */
@@ -196,6 +260,7 @@ export class DporStrategy implements Strategy {
         enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
         preemptions: b.preemptions,
         depth: b.depth,
+        arrived: b.arrived,
       })),
     };
   }
@@ -222,6 +287,7 @@ export class DporStrategy implements Strategy {
         enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
         preemptions: b.preemptions,
         depth: b.depth,
+        arrived: b.arrived,
       });
     }
     return d;
@@ -291,6 +357,8 @@ export class DporStrategy implements Strategy {
     this.stack.length = Math.min(this.stack.length, depth);
     this.advance(true);
     if (this.warmup && (this.done || this.pending() >= this.items)) this.cut();
+    // A unit out of budget stops with its branches as they are, for unitResult.
+    if (this.unit && ++this.ran >= this.unit.budget && !this.done) this.done = true;
   }
 
   /**
@@ -299,7 +367,8 @@ export class DporStrategy implements Strategy {
    */
   private advance(explored: boolean): void {
     let asleep = explored;
-    while (this.stack.length > 0) {
+    // A unit never moves its prefix or its item: the search that made it does.
+    while (this.stack.length > this.unitDepth + 1) {
       const d = this.stack.length - 1;
       const top = this.stack[d]!;
       const sleep = asleep ? [...top.sleep, top.current] : top.sleep.slice();
@@ -374,10 +443,11 @@ export class DporStrategy implements Strategy {
   /** A new branch at `point.depth`: follow the wakeup subtree handed down, or pick freely. */
   private branchAt(point: ChoicePoint): Branch | null {
     const parent = this.stack[point.depth - 1];
-    const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
-    const sub = parent ? parent.sub : [];
     const enabled = point.choices;
     const d = point.depth;
+    if (d <= this.unitDepth) return this.unitBranch(point);
+    const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
+    const sub = parent ? parent.sub : [];
     const n = this.nextFeasible(d, sub, enabled);
     if (n) {
       const b: Branch = {
@@ -388,6 +458,7 @@ export class DporStrategy implements Strategy {
         enabled,
         preemptions: n.preemptions,
         depth: d,
+        arrived: sleep.length,
       };
       this.stack.push(b);
       return b;
@@ -399,11 +470,41 @@ export class DporStrategy implements Strategy {
     for (const current of free) {
       const preemptions = this.preemptionsWith(d, current, enabled);
       if (preemptions === null) continue;
-      const b: Branch = { sleep, wut: [], current, sub: [], enabled, preemptions, depth: d };
+      const b: Branch = {
+        sleep,
+        wut: [],
+        current,
+        sub: [],
+        enabled,
+        preemptions,
+        depth: d,
+        arrived: sleep.length,
+      };
       this.stack.push(b);
       return b;
     }
     return null;
+  }
+
+  /** A unit's branch on its prefix, or its item's. */
+  private unitBranch(point: ChoicePoint): Branch {
+    const unit = this.unit!;
+    const d = point.depth;
+    const item = d === this.unitDepth ? unit.item! : null;
+    const c = item ? { actor: item.ev.actor, alt: item.ev.alt } : unit.prefix[d]!;
+    const sleep = item ? unit.sleep.slice() : [];
+    const b: Branch = {
+      sleep,
+      wut: [],
+      current: eventOf(c, point.op(c)),
+      sub: item ? item.children : [],
+      enabled: point.choices,
+      preemptions: 0,
+      depth: d,
+      arrived: sleep.length,
+    };
+    this.stack.push(b);
+    return b;
   }
 
   /** The other outcomes of a nondeterministic op are siblings of the one taken. */
@@ -416,6 +517,10 @@ export class DporStrategy implements Strategy {
 
   /** Schedules the steps `v` at `branch` unless its sleep set or a planned sibling covers them. */
   private schedule(branch: Branch, v: readonly Event[]): void {
+    if (branch.depth <= this.unitDepth) {
+      this.plantings.push({ depth: branch.depth, v: v.map(ev) });
+      return;
+    }
     if (this.mode === 'optimal') {
       for (const q of branch.sleep) if (weakInitial(q, v) !== NOT_INITIAL) return;
       // A reversal that would extend another shard's sibling becomes a sibling of this shard's own.

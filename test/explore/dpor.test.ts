@@ -7,6 +7,7 @@ import { DfsStrategy } from '../../src/explore/dfs.js';
 import { DporStrategy } from '../../src/explore/dpor.js';
 import { execute, type Model } from '../../src/explore/execute.js';
 import { explore } from '../../src/explore/explore.js';
+import { exploreParallel, type RoundRunner } from '../../src/explore/parallel.js';
 import type { Strategy } from '../../src/explore/strategy.js';
 import { canonicalTrace, Recorder } from '../helpers/traces.js';
 
@@ -278,6 +279,73 @@ describe('a DPOR search partitioned into shards', () => {
       { numRuns: 80, endOnFailure: true },
     );
     expect(shared).toBeGreaterThan(20);
+  });
+});
+
+/** A parallel search run in this thread, `workers` units a round; every unit's executions counted. */
+async function runParallel(model: Model, workers: number, budget: number, mode: 'optimal' | 'source') {
+  const outcomes = new Set<string>();
+  const traces = new Set<string>();
+  let complete = 0;
+  const run: RoundRunner = async (units) =>
+    units.map((unit) => {
+      const strategy = new DporStrategy({ mode, unit });
+      const rec = new Recorder(strategy);
+      let executions = 0;
+      while (rec.beginExecution()) {
+        const ex = execute(model, rec, 1000);
+        rec.endExecution(ex.schedule.length);
+        executions++;
+        if (ex.outcome.kind === 'pruned') continue;
+        complete++;
+        outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
+        traces.add(canonicalTrace(rec.events));
+      }
+      const explore = { executions, steps: 0, maxDepth: 0, cut: 0, pruned: 0 };
+      return { explore, found: null, result: strategy.unitResult() };
+    });
+  const r = await exploreParallel(
+    { mode, round: workers, budget },
+    { maxExecutions: 1e9, maxSteps: 1000 },
+    run,
+  );
+  return { outcomes, traces, complete, rounds: r.rounds };
+}
+
+describe('parallel DPOR in rounds', () => {
+  it('reaches every trace, final state and verdict of the naive search', async () => {
+    let split = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        prog(true, true),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom('optimal' as const, 'source' as const),
+        async (p, workers, budget, mode) => {
+          const m = modelOfProg(p);
+          const naive = runAll(m, new DfsStrategy(false));
+          const par = await runParallel(m, workers, budget, mode);
+          expect(par.outcomes).toEqual(naive.outcomes);
+          expect(par.traces).toEqual(naive.traces);
+          if (par.rounds > 2) split++;
+        },
+      ),
+      { numRuns: 100, endOnFailure: true },
+    );
+    expect(split).toBeGreaterThan(30);
+  });
+
+  it('with one worker and a budget of one, it is the one search: each trace once', async () => {
+    await fc.assert(
+      fc.asyncProperty(prog(false, false), async (p) => {
+        const m = modelOfProg(p);
+        const one = runAll(m, new DporStrategy('optimal'));
+        const par = await runParallel(m, 1, 1, 'optimal');
+        expect(par.traces).toEqual(one.traces);
+        expect(par.complete).toBe(one.complete);
+      }),
+      { numRuns: 60, endOnFailure: true },
+    );
   });
 });
 

@@ -1,0 +1,315 @@
+import type { Choice } from '../core/schedule.js';
+import {
+  type BranchData,
+  type DporMode,
+  DporStrategy,
+  type NodeData,
+  type Planting,
+  type Unit,
+  type UnitResult,
+} from './dpor.js';
+import type { Model } from './execute.js';
+import {
+  type Counterexample,
+  type ExploreHooks,
+  type ExploreLimits,
+  type ExploreResult,
+  explore,
+} from './explore.js';
+import {
+  type Event,
+  initials,
+  insert,
+  NOT_INITIAL,
+  sameEvent,
+  type WakeupNode,
+  weakInitial,
+} from './wakeup-tree.js';
+
+// Parallel DPOR in rounds. The coordinator keeps the branches of the one search whose siblings are
+// still to explore; each round it hands the next few siblings, in the order the one search takes
+// them, to workers as units. A worker runs a unit's subtree for a budget of executions and hands
+// back the reversals it scheduled at or above the unit's branch, and the branches it has not
+// finished. The coordinator applies them in the one search's order, so a round's outcome depends on
+// the number of workers and the budget, never on timing: the same input gives the same result.
+//
+// The one search would have run a sibling only after the earlier ones were done, and a reversal one
+// of them schedules may land in a later sibling's wakeup tree. When that sibling already runs
+// elsewhere, the reversal becomes a new sibling of its own (an extension): the parallel search may
+// so run a trace twice, never miss one.
+
+/** A sleep set entry of a coordinator branch: the sibling's event and its place among the siblings. */
+interface Entry {
+  readonly ev: Event;
+  /** -1 for the entries the branch had on arrival (explored by an earlier branch). */
+  readonly idx: number;
+}
+
+/** A sibling handed out (or running elsewhere): its wakeup subtree, or null when unknown. */
+interface Handed {
+  readonly ev: Event;
+  readonly idx: number;
+  readonly children: WakeupNode[] | null;
+}
+
+interface Branch {
+  readonly key: readonly number[];
+  readonly prefix: readonly Choice[];
+  readonly sleep: Entry[];
+  readonly wut: WakeupNode[];
+  readonly handed: Handed[];
+  readonly enabled: readonly Choice[];
+  /** The place of the next sibling handed out. */
+  next: number;
+}
+
+/** A unit with its place in the one search's order: the sibling indices along its path. */
+export interface WorkUnit extends Unit {
+  readonly key: readonly number[];
+}
+
+const keyOf = (key: readonly number[]): string => key.join(',');
+
+/** Lexicographic: the one search's order of two siblings at different branches. */
+function before(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return a.length < b.length;
+}
+
+function node(n: NodeData): WakeupNode {
+  return { ev: n.ev, children: n.children.map(node) };
+}
+
+function clone(n: WakeupNode): WakeupNode {
+  return { ev: n.ev, children: n.children.map(clone) };
+}
+
+const choice = (e: Event): Choice => ({ actor: e.actor, alt: e.alt });
+
+/** The coordinator's side of a parallel DPOR search. */
+export class ParallelSearch {
+  private readonly branches = new Map<string, Branch>();
+  /** Branches with siblings still to hand out. */
+  private readonly pending = new Set<Branch>();
+  private started = false;
+  /** Scheduled siblings dropped because they could not run where they were scheduled. */
+  infeasible = 0;
+  /** Reversals that landed in a sibling already running elsewhere and became siblings of their own. */
+  extensions = 0;
+
+  constructor(
+    readonly mode: DporMode,
+    readonly budget: number,
+  ) {}
+
+  /** The next units, at most `k`, in the order the one search would explore them; none when done. */
+  take(k: number): WorkUnit[] {
+    if (!this.started) {
+      this.started = true;
+      return [{ key: [], prefix: [], item: null, sleep: [], budget: this.budget }];
+    }
+    const out: WorkUnit[] = [];
+    while (out.length < k) {
+      let first: Branch | null = null;
+      for (const b of this.pending) {
+        if (!first || before([...b.key, b.next], [...first.key, first.next])) first = b;
+      }
+      if (!first) break;
+      const item = first.wut.shift()!;
+      if (first.wut.length === 0) this.pending.delete(first);
+      if (!first.enabled.some((c) => c.actor === item.ev.actor && c.alt === item.ev.alt)) {
+        this.infeasible++;
+        continue;
+      }
+      const idx = first.next++;
+      out.push({
+        key: [...first.key, idx],
+        prefix: first.prefix,
+        item,
+        sleep: first.sleep.map((e) => e.ev),
+        budget: this.budget,
+      });
+      first.sleep.push({ ev: item.ev, idx });
+      first.handed.push({ ev: item.ev, idx, children: item.children.map(clone) });
+    }
+    return out;
+  }
+
+  /** Applies a finished unit's plantings and adopts its unfinished branches. */
+  apply(unit: WorkUnit, result: UnitResult): void {
+    for (const p of result.plantings) this.plant(unit, p);
+    this.adopt(unit, result.branches);
+  }
+
+  private plant(unit: WorkUnit, p: Planting): void {
+    const b = this.branches.get(keyOf(unit.key.slice(0, p.depth)))!;
+    const own = unit.key[p.depth]!;
+    const v = p.v;
+    if (this.mode === 'source') {
+      // Every sibling handed out, explored or on the unit's path counts as planned, as in the one search.
+      const planned = (e: Event): boolean =>
+        b.sleep.some((s) => sameEvent(s.ev, e)) || b.wut.some((n) => sameEvent(n.ev, e));
+      if (initials(v).some(planned)) return;
+      this.push(b, { ev: initials(v)[0]!, children: [] });
+      return;
+    }
+    for (const s of b.sleep) if (s.idx < own && weakInitial(s.ev, v) !== NOT_INITIAL) return;
+    // Siblings after the unit's own that run already: the one search would still have had them
+    // pending, and the reversal would have gone into their wakeup tree.
+    for (const h of b.handed) {
+      if (h.idx <= own) continue;
+      const at = weakInitial(h.ev, v);
+      if (at === NOT_INITIAL) continue;
+      if (h.children !== null && h.children.length === 0) return;
+      const rest = v.slice();
+      if (at < rest.length) rest.splice(at, 1);
+      if (rest.length === 0) return;
+      if (h.children !== null && !insert(h.children, rest)) return;
+      this.extensions++;
+      this.insert(b, [at < v.length ? v[at]! : h.ev, ...rest]);
+      return;
+    }
+    this.insert(b, v);
+  }
+
+  private insert(b: Branch, v: readonly Event[]): void {
+    if (insert(b.wut, v)) this.pending.add(b);
+  }
+
+  private push(b: Branch, n: WakeupNode): void {
+    b.wut.push(n);
+    this.pending.add(b);
+  }
+
+  /** Takes over a unit's unfinished branches: the deepest's current step is its next sibling. */
+  private adopt(unit: WorkUnit, data: readonly BranchData[]): void {
+    const prefix = [...unit.prefix, ...(unit.item ? [choice(unit.item.ev)] : [])];
+    const key = [...unit.key];
+    data.forEach((d, i) => {
+      const explored = d.sleep.length - d.arrived;
+      const b: Branch = {
+        key: key.slice(),
+        prefix: prefix.slice(),
+        sleep: d.sleep.map((ev, j) => ({ ev, idx: j < d.arrived ? -1 : j - d.arrived })),
+        wut: d.wut.map(node),
+        handed: [],
+        enabled: d.enabled,
+        next: explored,
+      };
+      if (i === data.length - 1) {
+        b.wut.unshift({ ev: d.current, children: d.sub.map(node) });
+      } else {
+        // On the path: its subtree goes on in the branches below.
+        b.sleep.push({ ev: d.current, idx: explored });
+        b.handed.push({ ev: d.current, idx: explored, children: null });
+        b.next = explored + 1;
+      }
+      this.branches.set(keyOf(b.key), b);
+      if (b.wut.length > 0) this.pending.add(b);
+      prefix.push(choice(d.current));
+      key.push(explored);
+    });
+  }
+}
+
+/** How a round's units are run: in this thread (tests), or on worker threads (the CLI). */
+export type RoundRunner = (units: readonly WorkUnit[]) => Promise<UnitOutcome[]>;
+
+/** A unit's run: its exploration's counts, the problem it found, and what it hands back. */
+export interface UnitOutcome {
+  readonly explore: Pick<ExploreResult, 'executions' | 'steps' | 'maxDepth' | 'cut' | 'pruned'>;
+  readonly found: Counterexample | null;
+  readonly result: UnitResult;
+}
+
+/** Runs one unit in this thread. */
+export function runUnit(model: Model, mode: DporMode, unit: Unit, maxSteps: number): UnitOutcome {
+  const strategy = new DporStrategy({ mode, unit });
+  const r = explore(model, strategy, { maxExecutions: Number.POSITIVE_INFINITY, maxSteps });
+  return {
+    explore: { executions: r.executions, steps: r.steps, maxDepth: r.maxDepth, cut: r.cut, pruned: r.pruned },
+    found: r.found,
+    result: strategy.unitResult(),
+  };
+}
+
+/** Options of a parallel search. */
+export interface ParallelOptions {
+  readonly mode?: DporMode;
+  /** Units per round (a few per worker, so that a long unit does not leave the others idle). */
+  readonly round: number;
+  /** Executions a unit runs before it hands back what is left (default 64). */
+  readonly budget?: number;
+}
+
+/** What a parallel search did: the exploration, and the reversals that became siblings of their own. */
+export interface ParallelResult extends ExploreResult {
+  readonly rounds: number;
+  readonly extensions: number;
+}
+
+/**
+ * Explores a model with parallel DPOR: rounds of units until none is left or one finds a problem;
+ * of a round's problems, the one the one search would meet first is reported.
+ */
+export async function exploreParallel(
+  options: ParallelOptions,
+  limits: ExploreLimits,
+  run: RoundRunner,
+  hooks: ExploreHooks = {},
+): Promise<ParallelResult> {
+  const mode = options.mode ?? 'optimal';
+  const search = new ParallelSearch(mode, options.budget ?? 64);
+  let executions = 0;
+  let steps = 0;
+  let maxDepth = 0;
+  let cut = 0;
+  let pruned = 0;
+  let rounds = 0;
+  let found: Counterexample | null = null;
+  let stop: ExploreResult['stop'] = 'exhausted';
+  for (;;) {
+    if (executions >= limits.maxExecutions) {
+      stop = 'max-executions';
+      break;
+    }
+    const why = rounds > 0 ? hooks.shouldStop?.() : null;
+    if (why) {
+      stop = why;
+      break;
+    }
+    const units = search.take(options.round);
+    if (units.length === 0) break;
+    rounds++;
+    const outcomes = await run(units);
+    for (let i = 0; i < units.length; i++) {
+      const o = outcomes[i]!;
+      executions += o.explore.executions;
+      steps += o.explore.steps;
+      maxDepth = Math.max(maxDepth, o.explore.maxDepth);
+      cut += o.explore.cut;
+      pruned += o.explore.pruned;
+      if (o.found && !found) found = o.found;
+      if (!found) search.apply(units[i]!, o.result);
+    }
+    if (found) {
+      stop = 'found';
+      break;
+    }
+    hooks.onProgress?.({ executions, steps, maxDepth, traces: executions - pruned - cut });
+  }
+  return {
+    strategy: `${mode === 'optimal' ? 'dpor' : 'source-dpor'}, parallel`,
+    executions,
+    steps,
+    maxDepth,
+    cut,
+    pruned,
+    traces: null,
+    stop,
+    complete: stop === 'exhausted' && cut === 0,
+    found,
+    rounds,
+    extensions: search.extensions,
+  };
+}
