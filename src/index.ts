@@ -1,8 +1,8 @@
 // The programmatic API of lockstep. The CLI calls only what is exported here.
 // docs/api.md is the reference; docs/tutorial.md walks through writing a model.
 
-export type { CheckOptions, CheckResult, StrategyName } from './api/check.js';
-export { check, DEFAULT_CHECK, record, STRATEGIES, verdictOfResult } from './api/check.js';
+export type { CheckOptions, CheckResult, Resume, StrategyName } from './api/check.js';
+export { check, checkParallel, DEFAULT_CHECK, record, STRATEGIES, verdictOfResult } from './api/check.js';
 export type {
   AnyModel,
   EndState,
@@ -55,7 +55,15 @@ export { decodeSchedule, encodeSchedule } from './core/schedule.js';
 export type { StepRecord } from './core/world.js';
 export { World } from './core/world.js';
 export { DfsStrategy } from './explore/dfs.js';
-export type { DporMode, DporOptions, Event as DporEvent } from './explore/dpor.js';
+export type {
+  DporMode,
+  DporOptions,
+  DporSnapshot,
+  Event as DporEvent,
+  Partition,
+  Unit,
+  UnitResult,
+} from './explore/dpor.js';
 export { DporStrategy } from './explore/dpor.js';
 export type { Execution, Model, Outcome } from './explore/execute.js';
 export { execute } from './explore/execute.js';
@@ -70,6 +78,14 @@ export type {
 export { explore } from './explore/explore.js';
 export type { CountedExecution, SwitchCount } from './explore/guided.js';
 export { GuidedStrategy, preemptions, runCounted, SwitchCounter } from './explore/guided.js';
+export type {
+  ParallelOptions,
+  ParallelResult,
+  RoundRunner,
+  UnitOutcome,
+  WorkUnit,
+} from './explore/parallel.js';
+export { exploreParallel, ParallelSearch, runUnit } from './explore/parallel.js';
 export type { PctOptions } from './explore/pct.js';
 export { DEFAULT_PCT_DEPTH, PctStrategy } from './explore/pct.js';
 export { RandomStrategy } from './explore/random.js';

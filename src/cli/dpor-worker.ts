@@ -1,16 +1,29 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { targetsOf } from '../api/model-target.js';
 import { modelOf, resolveTarget, type Target, targetHeader } from '../api/target.js';
+import * as benchmarks from '../benchmarks/index.js';
 import { LockstepError } from '../core/errors.js';
 import type { Unit } from '../explore/dpor.js';
+import type { Model } from '../explore/execute.js';
 import { runUnit } from '../explore/parallel.js';
 import { loadModelFile } from './load-model.js';
 import type { WorkerInit } from './pool.js';
 
 // A worker thread of `check --workers`: builds the target once, then runs the units the pool sends.
 
+async function modelFor(init: WorkerInit): Promise<Model> {
+  const s = init.source;
+  if (s.kind === 'benchmark') {
+    const make = benchmarks[s.name] as (...args: number[]) => { model: Model };
+    return make(...s.args).model;
+  }
+  return modelOf(await targetOf(init));
+}
+
 async function targetOf(init: WorkerInit): Promise<Target> {
   const s = init.source;
+  if (s.kind === 'benchmark')
+    throw new LockstepError('E_WORKER', 'a benchmark is not a target', 'use modelFor');
   if (s.kind === 'scenario') return resolveTarget(s.scenario, s.variant, s.config, s.params);
   const file = await loadModelFile(s.spec);
   const all = file.models.flatMap((m) =>
@@ -28,7 +41,7 @@ async function targetOf(init: WorkerInit): Promise<Target> {
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const model = modelOf(await targetOf(init));
+const model = await modelFor(init);
 port.on('message', (m: { id: number; unit: Unit }) => {
   try {
     const o = runUnit(model, init.mode, m.unit, init.maxSteps);

@@ -28,7 +28,11 @@ export type WorkerSource =
       readonly kernels: string[] | undefined;
       /** The target's header, to pick it among the file's targets. */
       readonly header: string;
-    };
+    }
+  /** A classic benchmark of src/benchmarks by name and size (for bench/). */
+  | { readonly kind: 'benchmark'; readonly name: BenchmarkName; readonly args: number[] };
+
+export type BenchmarkName = 'lastzero' | 'indexer' | 'filesystem' | 'readersWriters' | 'philosophers';
 
 export interface WorkerInit {
   readonly source: WorkerSource;

@@ -61,6 +61,11 @@ export interface Unit {
   readonly item: WakeupNode | null;
   /** The item's sleep set: the branch's on arrival and every sibling before it. */
   readonly sleep: readonly Event[];
+  /**
+   * For each branch of the prefix, the same: what it had on arrival and the siblings before the
+   * one on the prefix. A reversal these cover is not handed back (the coordinator would drop it).
+   */
+  readonly above: readonly (readonly Event[])[];
   readonly budget: number;
 }
 
@@ -196,6 +201,8 @@ export class DporStrategy implements Strategy {
   private readonly unitDepth: number;
   private readonly unit: Unit | null;
   private readonly plantings: Planting[] = [];
+  /** Per depth at or above the unit's branch, the reversals handed back so far, as a wakeup tree. */
+  private readonly sent: WakeupNode[][] = [];
   /** Executions run, for a unit's budget. */
   private ran = 0;
 
@@ -518,7 +525,7 @@ export class DporStrategy implements Strategy {
   /** Schedules the steps `v` at `branch` unless its sleep set or a planned sibling covers them. */
   private schedule(branch: Branch, v: readonly Event[]): void {
     if (branch.depth <= this.unitDepth) {
-      this.plantings.push({ depth: branch.depth, v: v.map(ev) });
+      this.handBack(branch.depth, v);
       return;
     }
     if (this.mode === 'optimal') {
@@ -534,6 +541,27 @@ export class DporStrategy implements Strategy {
       branch.wut.some((n) => !this.foreign.has(n) && sameEvent(n.ev, e));
     if (first.some(planned)) return;
     branch.wut.push({ ev: first[0]!, children: [] });
+  }
+
+  /**
+   * Hands a reversal at or above the unit's branch back to the coordinator, unless what came before
+   * the unit's path there covers it, or one handed back already does (the coordinator's check, done
+   * here so that the same race found by many executions crosses threads once).
+   */
+  private handBack(depth: number, v: readonly Event[]): void {
+    const unit = this.unit!;
+    const before = depth === this.unitDepth ? unit.sleep : (unit.above[depth] ?? []);
+    if (this.mode === 'optimal') {
+      for (const q of before) if (weakInitial(q, v) !== NOT_INITIAL) return;
+      if (!insert((this.sent[depth] ??= []), v)) return;
+    } else {
+      const first = initials(v);
+      const sent = (this.sent[depth] ??= []);
+      if (first.some((e) => before.some((q) => sameEvent(q, e)) || sent.some((n) => sameEvent(n.ev, e))))
+        return;
+      sent.push({ ev: first[0]!, children: [] });
+    }
+    this.plantings.push({ depth, v: v.map(ev) });
   }
 
   /** Whether step `i` happens before step `k` (vector clocks). */

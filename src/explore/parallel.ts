@@ -106,7 +106,7 @@ export class ParallelSearch {
   take(k: number): WorkUnit[] {
     if (!this.started) {
       this.started = true;
-      return [{ key: [], prefix: [], item: null, sleep: [], budget: this.budget }];
+      return [{ key: [], prefix: [], item: null, sleep: [], above: [], budget: this.budget }];
     }
     const out: WorkUnit[] = [];
     while (out.length < k) {
@@ -122,15 +122,27 @@ export class ParallelSearch {
         continue;
       }
       const idx = first.next++;
+      const key = [...first.key, idx];
       out.push({
-        key: [...first.key, idx],
+        key,
         prefix: first.prefix,
         item,
         sleep: first.sleep.map((e) => e.ev),
+        above: this.above(key),
         budget: this.budget,
       });
       first.sleep.push({ ev: item.ev, idx });
       first.handed.push({ ev: item.ev, idx, children: item.children.map(clone) });
+    }
+    return out;
+  }
+
+  /** For each branch on the path to a sibling, the sleep entries before the path: a unit's `above`. */
+  private above(key: readonly number[]): Event[][] {
+    const out: Event[][] = [];
+    for (let e = 0; e < key.length - 1; e++) {
+      const b = this.branches.get(keyOf(key.slice(0, e)))!;
+      out.push(b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev));
     }
     return out;
   }
