@@ -2,7 +2,13 @@ import type { Schedule } from '../core/schedule.js';
 import { DfsStrategy } from '../explore/dfs.js';
 import { type DporSnapshot, DporStrategy, type Partition } from '../explore/dpor.js';
 import { type Execution, execute } from '../explore/execute.js';
-import { type ExploreCounts, type ExploreHooks, type ExploreResult, explore } from '../explore/explore.js';
+import {
+  drain,
+  type ExploreCounts,
+  type ExploreHooks,
+  type ExploreResult,
+  exploreSteps,
+} from '../explore/explore.js';
 import { exploreParallel, type RoundRunner } from '../explore/parallel.js';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from '../explore/pct.js';
 import { RandomStrategy } from '../explore/random.js';
@@ -101,17 +107,17 @@ export function isDpor(s: StrategyName): boolean {
  * Explores with the chosen strategy; with a preemption bound, iterative context bounding: bound 0,
  * then 1, up to the bound, until a problem is found or a run skipped nothing.
  */
-function search(
+function* search(
   target: Target,
   options: CheckOptions,
   hooks: ExploreHooks,
   from?: Resume,
-): { result: ExploreResult; resume: Resume | null } {
+): Generator<void, { result: ExploreResult; resume: Resume | null }, void> {
   const model = modelOf(target);
   const limit = options.preemptionBound;
-  const run = (bound: number | undefined, resumed: boolean) => {
+  const run = function* (bound: number | undefined, resumed: boolean) {
     const strategy = resumed && from ? DporStrategy.restore(from.search) : strategyOf(options, bound);
-    const result = explore(model, strategy, options, hooks, resumed ? from?.counts : undefined);
+    const result = yield* exploreSteps(model, strategy, options, hooks, resumed ? from?.counts : undefined);
     const early =
       result.stop === 'max-time' || result.stop === 'interrupted' || result.stop === 'max-executions';
     const resume: Resume | null =
@@ -120,10 +126,10 @@ function search(
         : null;
     return { result, resume };
   };
-  if (limit === undefined || !isDpor(options.strategy)) return run(undefined, from !== undefined);
-  let out: ReturnType<typeof run> | null = null;
+  if (limit === undefined || !isDpor(options.strategy)) return yield* run(undefined, from !== undefined);
+  let out: { result: ExploreResult; resume: Resume | null } | null = null;
   for (let b = from?.bound ?? 0; b <= limit; b++) {
-    out = run(b, from !== undefined && b === from.bound);
+    out = yield* run(b, from !== undefined && b === from.bound);
     if (out.result.found || out.result.complete || out.result.stop !== 'exhausted') break;
   }
   return out!;
@@ -144,8 +150,26 @@ export function check(
   hooks: ExploreHooks = {},
   from?: Resume,
 ): CheckResult {
-  const { result, resume } = search(target, options, hooks, from);
+  const { result, resume } = drain(search(target, options, hooks, from));
   return finish(target, options, result, resume);
+}
+
+/**
+ * `check` that lets the event loop run every few executions, so that Ctrl-C (a SIGINT handler)
+ * can stop a long search between executions; the same result as `check`.
+ */
+export async function checkAsync(
+  target: Target,
+  options: CheckOptions = DEFAULT_CHECK,
+  hooks: ExploreHooks = {},
+  from?: Resume,
+): Promise<CheckResult> {
+  const g = search(target, options, hooks, from);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return finish(target, options, r.value.result, r.value.resume);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /**

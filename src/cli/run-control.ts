@@ -1,7 +1,7 @@
 import {
   type CheckOptions,
   type CheckResult,
-  check,
+  checkAsync,
   checkParallel,
   isDpor,
   type StrategyName,
@@ -165,14 +165,15 @@ export async function checkEach(
     flags.resume === undefined
       ? []
       : resumesFor(readCheckpoint(flags.resume), flags.resume, targets, options);
-  const results = targets.map((t, i) => {
+  const results: CheckResult[] = [];
+  for (const [i, t] of targets.entries()) {
     const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
     try {
-      return check(t, options, control.hooks, resumes[i]);
+      results.push(await checkAsync(t, options, control.hooks, resumes[i]));
     } finally {
       control.done();
     }
-  });
+  }
   // A run cut by --max-executions saves its state only when asked to (--checkpoint).
   const path = flags.checkpoint ?? DEFAULT_CHECKPOINT;
   const saved = flags.checkpoint ? results : results.filter((r) => r.explore.stop !== 'max-executions');

@@ -77,6 +77,31 @@ export function explore(
   hooks: ExploreHooks = {},
   start?: ExploreCounts,
 ): ExploreResult {
+  return drain(exploreSteps(model, strategy, limits, hooks, start));
+}
+
+/** Runs a generator to its end: the synchronous form of a search that pauses. */
+export function drain<T>(g: Generator<void, T, void>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Executions between two pauses of `exploreSteps`. */
+const PAUSE_EVERY = 32;
+
+/**
+ * `explore` as a generator that pauses every few executions, so that an asynchronous caller can
+ * let the event loop run between them (a signal handler only runs then: Ctrl-C).
+ */
+export function* exploreSteps(
+  model: Model,
+  strategy: Strategy,
+  limits: ExploreLimits,
+  hooks: ExploreHooks = {},
+  start?: ExploreCounts,
+): Generator<void, ExploreResult, void> {
   let executions = start?.executions ?? 0;
   let steps = start?.steps ?? 0;
   let maxDepth = start?.maxDepth ?? 0;
@@ -92,6 +117,7 @@ export function explore(
       stop = 'max-executions';
       break;
     }
+    if (executions > first && executions % PAUSE_EVERY === 0) yield;
     if (hooks.shouldStop && executions > first) {
       const why = hooks.shouldStop();
       if (why) {

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, lockstep } from '../helpers/cli.js';
+import { ensureBuilt, lockstep, ROOT } from '../helpers/cli.js';
 
 // Issue 4, items 6 and 7 through the CLI: --shard i/N and merge, --workers N, and checkpoints.
 
@@ -168,4 +169,45 @@ describe('checkpoints', () => {
     const none = lockstep(...LOOPS3, '--max-executions', '5');
     expect(none.stderr).not.toMatch(/checkpoint/);
   }, 180_000);
+
+  it('Ctrl-C prints the partial result and writes a checkpoint that resumes', async () => {
+    const cp = at('sigint.json');
+    const args = [
+      'check',
+      'falloc-dio',
+      '--kernel',
+      'v6.6',
+      '--param',
+      'loops=4',
+      '--progress',
+      '--checkpoint',
+      cp,
+      '--json',
+    ];
+    const child = spawn(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    // Ctrl-C once the search is under way (the first progress line).
+    child.stderr.on('data', (d: Buffer) => {
+      if (!stderr.includes('executions')) setTimeout(() => child.kill('SIGINT'), 50);
+      stderr += d.toString();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(0);
+    const e = JSON.parse(stdout).results[0].exploration;
+    expect(e.stop).toBe('interrupted');
+    expect(e.complete).toBe(false);
+    expect(stderr).toMatch(/checkpoint written to .*sigint\.json/);
+    const rest = lockstep(
+      ...args.filter((a) => a !== '--progress'),
+      '--resume',
+      cp,
+      '--max-executions',
+      String(e.executions + 100),
+    );
+    expect(JSON.parse(rest.stdout).results[0].exploration.executions).toBe(e.executions + 100);
+  }, 120_000);
 });
