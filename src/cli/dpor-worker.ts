@@ -1,20 +1,23 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { targetsOf } from '../api/model-target.js';
 import { modelOf, resolveTarget, type Target, targetHeader } from '../api/target.js';
-import * as benchmarks from '../benchmarks/index.js';
+import { filesystem, indexer, lastzero, philosophers, readersWriters } from '../benchmarks/index.js';
 import { LockstepError } from '../core/errors.js';
 import type { Unit } from '../explore/dpor.js';
 import type { Model } from '../explore/execute.js';
+import type { Counterexample } from '../explore/explore.js';
 import { runUnit } from '../explore/parallel.js';
 import { loadModelFile } from './load-model.js';
-import type { WorkerInit } from './pool.js';
+import type { FoundData, WorkerInit } from './pool.js';
 
 // A worker thread of `check --workers`: builds the target once, then runs the units the pool sends.
+
+const BENCHMARKS = { filesystem, indexer, lastzero, philosophers, readersWriters };
 
 async function modelFor(init: WorkerInit): Promise<Model> {
   const s = init.source;
   if (s.kind === 'benchmark') {
-    const make = benchmarks[s.name] as (...args: number[]) => { model: Model };
+    const make = BENCHMARKS[s.name] as (...args: number[]) => { model: Model };
     return make(...s.args).model;
   }
   return modelOf(await targetOf(init));
@@ -39,14 +42,28 @@ async function targetOf(init: WorkerInit): Promise<Target> {
   return t;
 }
 
+/** A problem as data: a checker's report crosses threads as its text (outcomes hold functions). */
+function foundData(f: Counterexample): FoundData {
+  const o = f.outcome;
+  if (o.kind !== 'lockdep' && o.kind !== 'dept') return { outcome: o, schedule: f.schedule };
+  const r = o.report;
+  const report = {
+    kind: r.kind,
+    headline: r.headline,
+    text: r.text(),
+    ...(r.checker ? { checker: r.checker } : {}),
+    ...(r.actor !== undefined ? { actor: r.actor } : {}),
+  };
+  return { outcome: { ...o, report }, schedule: f.schedule };
+}
+
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const model = await modelFor(init);
 port.on('message', (m: { id: number; unit: Unit }) => {
   try {
     const o = runUnit(model, init.mode, m.unit, init.maxSteps);
-    // Only the schedule of a problem crosses threads; the pool replays it for the outcome.
-    port.postMessage({ id: m.id, outcome: { ...o, found: o.found ? { schedule: o.found.schedule } : null } });
+    port.postMessage({ id: m.id, outcome: { ...o, found: o.found ? foundData(o.found) : null } });
   } catch (e) {
     const code = e instanceof LockstepError ? e.code : 'E_WORKER';
     const hint =

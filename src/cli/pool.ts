@@ -3,10 +3,8 @@ import type { Target } from '../api/target.js';
 import { type ErrorCode, LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import type { DporMode } from '../explore/dpor.js';
-import { execute, type Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
 import type { RoundRunner, UnitOutcome, WorkUnit } from '../explore/parallel.js';
-import { ReplayStrategy } from '../explore/replay.js';
 
 // The worker threads of `check --workers N`: each builds the target once and runs the units of a
 // parallel DPOR round as they come; the coordinator (explore/parallel.ts) stays in this thread.
@@ -51,9 +49,15 @@ export function scenarioSource(t: Target): WorkerSource {
   };
 }
 
+/** A problem found by a worker, as data: a checker report's text instead of its function. */
+export interface FoundData {
+  readonly outcome: Record<string, unknown> & { readonly kind: string };
+  readonly schedule: Schedule;
+}
+
 interface Reply {
   readonly id: number;
-  readonly outcome?: Omit<UnitOutcome, 'found'> & { readonly found: { readonly schedule: Schedule } | null };
+  readonly outcome?: Omit<UnitOutcome, 'found'> & { readonly found: FoundData | null };
   readonly error?: { readonly code: ErrorCode; readonly message: string; readonly hint: string };
 }
 
@@ -62,11 +66,7 @@ export class UnitPool {
   private readonly workers: Worker[];
   private failed: Error | null = null;
 
-  constructor(
-    n: number,
-    init: WorkerInit,
-    private readonly fresh: () => Model,
-  ) {
+  constructor(n: number, init: WorkerInit) {
     const script = new URL('./dpor-worker.js', import.meta.url);
     this.workers = Array.from({ length: n }, () => {
       const w = new Worker(script, { workerData: init });
@@ -106,7 +106,7 @@ export class UnitPool {
             return;
           }
           const o = r.outcome!;
-          out[r.id] = { ...o, found: o.found ? this.replay(o.found.schedule) : null };
+          out[r.id] = { ...o, found: o.found ? counterexample(o.found) : null };
           done++;
           if (done === units.length) {
             stopped = true;
@@ -118,17 +118,20 @@ export class UnitPool {
       for (const w of this.workers) give(w);
     });
 
-  /** The outcome of a problem's schedule, in this thread (outcomes hold functions, not data). */
-  private replay(schedule: Schedule): Counterexample {
-    const strategy = new ReplayStrategy(schedule);
-    strategy.beginExecution();
-    const ex = execute(this.fresh(), strategy, schedule.length + 1);
-    return { outcome: ex.outcome as Counterexample['outcome'], schedule: ex.schedule };
-  }
-
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
 
 const HINT = 'run the same check without --workers to see the error';
+
+/** A worker's problem as the explorer gives it: a report's text becomes its `text()` again. */
+function counterexample(f: FoundData): Counterexample {
+  const o = f.outcome as { kind: string; report?: { text: string } };
+  if (!o.report) return { outcome: o as Counterexample['outcome'], schedule: f.schedule };
+  const text = o.report.text;
+  return {
+    outcome: { ...o, report: { ...o.report, text: () => text } } as Counterexample['outcome'],
+    schedule: f.schedule,
+  };
+}

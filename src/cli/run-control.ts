@@ -6,7 +6,7 @@ import {
   isDpor,
   type StrategyName,
 } from '../api/check.js';
-import { modelOf, type Target } from '../api/target.js';
+import type { Target } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import type { ExploreHooks, ExploreProgress } from '../explore/explore.js';
 import { readCheckpoint, resumesFor, writeCheckpoint } from './checkpoint.js';
@@ -126,7 +126,7 @@ async function checkOnWorkers(
   const mode = options.strategy === 'source-dpor' ? 'source' : 'optimal';
   const out: CheckResult[] = [];
   for (const t of targets) {
-    const pool = new UnitPool(n, { source: source(t), mode, maxSteps: options.maxSteps }, () => modelOf(t));
+    const pool = new UnitPool(n, { source: source(t), mode, maxSteps: options.maxSteps });
     const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
     try {
       out.push(await checkParallel(t, options, n, pool.run, control.hooks));
