@@ -225,31 +225,32 @@ export class DporStrategy implements Strategy {
 
   /** A unit's plantings and the branches left below its item (after its budget ran out). */
   unitResult(): UnitResult {
-    const node = (n: WakeupNode): NodeData => ({ ev: ev(n.ev), children: n.children.map(node) });
     const branches =
       this.ran >= (this.unit?.budget ?? Number.POSITIVE_INFINITY) ? this.stack.slice(this.unitDepth + 1) : [];
-    return {
-      plantings: this.plantings,
-      branches: branches.map((b) => ({
-        sleep: b.sleep.map(ev),
-        wut: b.wut.map(node),
-        current: ev(b.current),
-        sub: b.sub.map(node),
-        enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
-        preemptions: b.preemptions,
-        depth: b.depth,
-        arrived: b.arrived,
-      })),
-    };
+    return { plantings: this.plantings, branches: branches.map((b) => this.branchData(b)) };
   }
 
-  /** The state between two executions as plain data, to resume from with `restore`. */
-  snapshot(): DporSnapshot {
+  /** A branch as plain data (a wakeup node of another shard marked `foreign`). */
+  private branchData(b: Branch): BranchData {
     const node = (n: WakeupNode): NodeData => ({
       ev: ev(n.ev),
       children: n.children.map(node),
       ...(this.foreign.has(n) ? { foreign: true as const } : {}),
     });
+    return {
+      sleep: b.sleep.map(ev),
+      wut: b.wut.map(node),
+      current: ev(b.current),
+      sub: b.sub.map(node),
+      enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
+      preemptions: b.preemptions,
+      depth: b.depth,
+      arrived: b.arrived,
+    };
+  }
+
+  /** The state between two executions as plain data, to resume from with `restore`. */
+  snapshot(): DporSnapshot {
     return {
       format: 'lockstep-dpor',
       version: 1,
@@ -259,16 +260,7 @@ export class DporStrategy implements Strategy {
       done: this.done,
       infeasible: this.infeasible,
       boundHit: this.boundHit,
-      stack: this.stack.map((b) => ({
-        sleep: b.sleep.map(ev),
-        wut: b.wut.map(node),
-        current: ev(b.current),
-        sub: b.sub.map(node),
-        enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
-        preemptions: b.preemptions,
-        depth: b.depth,
-        arrived: b.arrived,
-      })),
+      stack: this.stack.map((b) => this.branchData(b)),
     };
   }
 
@@ -287,14 +279,11 @@ export class DporStrategy implements Strategy {
     d.boundHit = s.boundHit;
     for (const b of s.stack) {
       d.stack.push({
+        ...b,
         sleep: b.sleep.map(ev),
         wut: b.wut.map(node),
         current: ev(b.current),
         sub: b.sub.map(node),
-        enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
-        preemptions: b.preemptions,
-        depth: b.depth,
-        arrived: b.arrived,
       });
     }
     return d;

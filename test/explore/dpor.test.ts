@@ -101,32 +101,37 @@ function modelOfProg(p: Prog): Model {
   };
 }
 
-interface Run {
-  /** Final states and verdicts of the executions that ran to the end. */
-  readonly outcomes: Set<string>;
-  readonly traces: Set<string>;
-  readonly complete: number;
-  readonly blocked: number;
+/** Final states, verdicts and traces of the executions a strategy (or several) ran to the end. */
+class Run {
+  readonly outcomes = new Set<string>();
+  readonly traces = new Set<string>();
+  complete = 0;
+  blocked = 0;
+  /** Executions counted (those of another shard are not). */
+  executions = 0;
+
+  /** Runs every execution `strategy` drives, adding to the tally. */
+  of(model: Model, strategy: Strategy): this {
+    const rec = new Recorder(strategy);
+    while (rec.beginExecution()) {
+      const ex = execute(model, rec, 1000);
+      rec.endExecution(ex.schedule.length);
+      if (strategy.skipped) continue;
+      this.executions++;
+      if (ex.outcome.kind === 'pruned') {
+        this.blocked++;
+        continue;
+      }
+      this.complete++;
+      this.outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
+      this.traces.add(canonicalTrace(rec.events));
+    }
+    return this;
+  }
 }
 
 function runAll(model: Model, strategy: Strategy): Run {
-  const rec = new Recorder(strategy);
-  const outcomes = new Set<string>();
-  const traces = new Set<string>();
-  let complete = 0;
-  let blocked = 0;
-  while (rec.beginExecution()) {
-    const ex = execute(model, rec, 1000);
-    rec.endExecution(ex.schedule.length);
-    if (ex.outcome.kind === 'pruned') {
-      blocked++;
-      continue;
-    }
-    complete++;
-    outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
-    traces.add(canonicalTrace(rec.events));
-  }
-  return { outcomes, traces, complete, blocked };
+  return new Run().of(model, strategy);
 }
 
 const instr = (vars: number, locks: boolean): fc.Arbitrary<Instr> => {
@@ -226,35 +231,13 @@ describe('DPOR against the naive search', () => {
 });
 
 /** Every shard of a partitioned search, one after the other; executions of another shard are not counted. */
-function runShards(
-  model: Model,
-  shards: number,
-  items: number,
-  mode: 'optimal' | 'source',
-): Run & { readonly others: number } {
-  let others = 0;
-  const outcomes = new Set<string>();
-  const traces = new Set<string>();
-  let complete = 0;
-  let blocked = 0;
-  for (let shard = 0; shard < shards; shard++) {
-    const strategy = new DporStrategy({ mode, partition: { shard, shards, items } });
-    const rec = new Recorder(strategy);
-    while (rec.beginExecution()) {
-      const ex = execute(model, rec, 1000);
-      rec.endExecution(ex.schedule.length);
-      if (strategy.skipped) continue;
-      if (shard > 0) others++;
-      if (ex.outcome.kind === 'pruned') {
-        blocked++;
-        continue;
-      }
-      complete++;
-      outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
-      traces.add(canonicalTrace(rec.events));
-    }
+function runShards(model: Model, shards: number, items: number, mode: 'optimal' | 'source') {
+  const run = new Run().of(model, new DporStrategy({ mode, partition: { shard: 0, shards, items } }));
+  const first = run.executions;
+  for (let shard = 1; shard < shards; shard++) {
+    run.of(model, new DporStrategy({ mode, partition: { shard, shards, items } }));
   }
-  return { outcomes, traces, complete, blocked, others };
+  return Object.assign(run, { others: run.executions - first });
 }
 
 describe('a DPOR search partitioned into shards', () => {
@@ -284,24 +267,13 @@ describe('a DPOR search partitioned into shards', () => {
 
 /** A parallel search run in this thread, `workers` units a round; every unit's executions counted. */
 async function runParallel(model: Model, workers: number, budget: number, mode: 'optimal' | 'source') {
-  const outcomes = new Set<string>();
-  const traces = new Set<string>();
-  let complete = 0;
+  const all = new Run();
   const run: RoundRunner = async (units) =>
     units.map((unit) => {
       const strategy = new DporStrategy({ mode, unit });
-      const rec = new Recorder(strategy);
-      let executions = 0;
-      while (rec.beginExecution()) {
-        const ex = execute(model, rec, 1000);
-        rec.endExecution(ex.schedule.length);
-        executions++;
-        if (ex.outcome.kind === 'pruned') continue;
-        complete++;
-        outcomes.add(`${ex.outcome.kind}:${states.get(ex.world)?.() ?? ''}`);
-        traces.add(canonicalTrace(rec.events));
-      }
-      const explore = { executions, steps: 0, maxDepth: 0, cut: 0, pruned: 0 };
+      const before = all.executions;
+      all.of(model, strategy);
+      const explore = { executions: all.executions - before, steps: 0, maxDepth: 0, cut: 0, pruned: 0 };
       return { explore, found: null, result: strategy.unitResult() };
     });
   const r = await exploreParallel(
@@ -309,7 +281,7 @@ async function runParallel(model: Model, workers: number, budget: number, mode: 
     { maxExecutions: 1e9, maxSteps: 1000 },
     run,
   );
-  return { outcomes, traces, complete, rounds: r.rounds };
+  return Object.assign(all, { rounds: r.rounds });
 }
 
 describe('parallel DPOR in rounds', () => {
