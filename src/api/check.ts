@@ -3,6 +3,7 @@ import { DfsStrategy } from '../explore/dfs.js';
 import { DporStrategy } from '../explore/dpor.js';
 import { type Execution, execute } from '../explore/execute.js';
 import { type ExploreHooks, type ExploreResult, explore } from '../explore/explore.js';
+import { DEFAULT_LIVELOCK_BOUND } from '../explore/livelock.js';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from '../explore/pct.js';
 import { RandomStrategy } from '../explore/random.js';
 import { ReplayStrategy } from '../explore/replay.js';
@@ -29,6 +30,11 @@ export interface CheckOptions {
   readonly preemptionBound?: number;
   /** Shrink a counterexample found (on by default). */
   readonly shrink?: boolean;
+  /**
+   * Steps without progress (an actor finishing, a `progress()` point, a syscall returning success)
+   * after which a fair execution is a livelock; 0 turns the check off. Default 1000.
+   */
+  readonly livelockBound?: number;
 }
 
 /** Defaults: optimal DPOR, at most 100 000 executions of at most 10 000 steps. */
@@ -105,7 +111,10 @@ export function check(
   let shrunk: CheckResult['shrunk'] = null;
   if (options.shrink !== false) {
     // A fresh model per candidate: lockdep's graph must come from the candidate's own schedule.
-    const s = shrinkCounterexample(modelOf(target), found, { fresh: () => modelOf(target) });
+    const s = shrinkCounterexample(modelOf(target), found, {
+      fresh: () => modelOf(target),
+      livelockBound: options.livelockBound ?? DEFAULT_LIVELOCK_BOUND,
+    });
     if (s.reproduced) {
       found = s.counterexample;
       shrunk = { before: s.before, after: s.after };
@@ -115,17 +124,23 @@ export function check(
     target,
     explore: { ...result, found },
     token: encodeToken(target, found.schedule),
-    execution: record(target, found.schedule),
+    execution: record(target, found.schedule, options.maxSteps, options.livelockBound),
     shrunk,
   };
 }
 
 /**
  * Re-runs one schedule of a target with a trace and the model's per-step snapshots, for reports.
- * Throws E_REPLAY_DIVERGED if it does not fit the model.
+ * Throws E_REPLAY_DIVERGED if it does not fit the model. A livelock's schedule replays to the same
+ * verdict only under the livelock bound it was found with.
  */
-export function record(target: Target, schedule: Schedule, maxSteps = DEFAULT_CHECK.maxSteps): Execution {
+export function record(
+  target: Target,
+  schedule: Schedule,
+  maxSteps = DEFAULT_CHECK.maxSteps,
+  livelockBound = DEFAULT_LIVELOCK_BOUND,
+): Execution {
   const strategy = new ReplayStrategy(schedule);
   strategy.beginExecution();
-  return execute(modelOf(target), strategy, Math.max(maxSteps, schedule.length), 'inspect');
+  return execute(modelOf(target), strategy, Math.max(maxSteps, schedule.length), 'inspect', livelockBound);
 }

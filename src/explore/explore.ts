@@ -8,6 +8,8 @@ export interface ExploreLimits {
   readonly maxExecutions: number;
   /** Steps per execution at most; a longer execution is cut and the search is incomplete. */
   readonly maxSteps: number;
+  /** Steps without progress that make a livelock (or an unfair cut); 0 turns the check off. Default 1000. */
+  readonly livelockBound?: number;
 }
 
 /** Why an exploration stopped. */
@@ -35,7 +37,10 @@ export interface ExploreHooks {
 
 /** A problem found: how the execution ended and the schedule that leads there. */
 export interface Counterexample {
-  readonly outcome: Exclude<Outcome, { kind: 'ok' } | { kind: 'bound' } | { kind: 'pruned' }>;
+  readonly outcome: Exclude<
+    Outcome,
+    { kind: 'ok' } | { kind: 'bound' } | { kind: 'pruned' } | { kind: 'unfair' }
+  >;
   readonly schedule: readonly Choice[];
 }
 
@@ -49,6 +54,12 @@ export interface ExploreResult {
   readonly cut: number;
   /** Executions abandoned by sleep sets (their every continuation was explored elsewhere). */
   readonly pruned: number;
+  /**
+   * Executions cut at the livelock bound in a window that starved an enabled actor (a planted
+   * branch of the search, not the fair scheduler). They do not make the search incomplete: it is
+   * complete for schedulers that run every enabled actor within the livelock bound's steps.
+   */
+  readonly unfair: number;
   /**
    * Distinct Mazurkiewicz traces run to the end, when the strategy never runs two equivalent
    * executions (DPOR, the sleep-set DFS); null for the naive and random searches.
@@ -72,10 +83,11 @@ export function explore(
   let maxDepth = 0;
   let cut = 0;
   let pruned = 0;
+  let unfair = 0;
   let stop: StopReason = 'exhausted';
   let found: Counterexample | null = null;
   const every = hooks.every ?? 1000;
-  const traces = (): number => executions - pruned - cut;
+  const traces = (): number => executions - pruned - cut - unfair;
   while (strategy.beginExecution()) {
     if (executions >= limits.maxExecutions) {
       stop = 'max-executions';
@@ -88,7 +100,7 @@ export function explore(
         break;
       }
     }
-    const ex: Execution = execute(model, strategy, limits.maxSteps);
+    const ex: Execution = execute(model, strategy, limits.maxSteps, false, limits.livelockBound);
     strategy.endExecution(ex.schedule.length);
     if (strategy.skipped) continue;
     executions++;
@@ -97,6 +109,7 @@ export function explore(
     const o = ex.outcome;
     if (o.kind === 'bound') cut++;
     else if (o.kind === 'pruned') pruned++;
+    else if (o.kind === 'unfair') unfair++;
     else if (o.kind !== 'ok') {
       found = { outcome: o, schedule: ex.schedule };
       stop = 'found';
@@ -114,6 +127,7 @@ export function explore(
     maxDepth,
     cut,
     pruned,
+    unfair,
     traces: strategy.distinctTraces ? traces() : null,
     stop,
     complete: stop === 'exhausted' && strategy.exhausted && cut === 0 && !strategy.boundHit,
