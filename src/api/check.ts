@@ -1,3 +1,4 @@
+import { LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import { DfsStrategy } from '../explore/dfs.js';
 import { DporStrategy } from '../explore/dpor.js';
@@ -105,6 +106,14 @@ export function check(
   options: CheckOptions = DEFAULT_CHECK,
   hooks: ExploreHooks = {},
 ): CheckResult {
+  const bound = options.livelockBound;
+  if (bound !== undefined && !(Number.isSafeInteger(bound) && bound >= 0)) {
+    throw new LockstepError(
+      'E_BAD_NUMBER',
+      `bad livelock bound ${String(bound)}`,
+      'use an integer >= 0 (0 turns livelock detection off)',
+    );
+  }
   const result = search(target, options, hooks);
   if (!result.found) return { target, explore: result, token: null, execution: null, shrunk: null };
   let found = result.found;

@@ -61,6 +61,7 @@ export interface ExploreFlags {
   shrink?: boolean;
   maxTime?: string;
   progress?: boolean;
+  livelockBound: string;
 }
 
 /** The check options the flags give; a bad number is E_BAD_NUMBER. */
@@ -72,6 +73,7 @@ export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
     maxSteps: parseCount('--max-steps', flags.maxSteps, 1),
     depth: parseCount('--depth', flags.depth ?? '3', 1),
     shrink: flags.shrink !== false,
+    livelockBound: parseCount('--livelock-bound', flags.livelockBound, 0),
     ...(flags.preemptionBound === undefined
       ? {}
       : { preemptionBound: parseCount('--preemption-bound', flags.preemptionBound, 0) }),

@@ -27,16 +27,18 @@ export function cycleSummary(ex: Execution, c: LivelockCycle): string {
 function cycleHeadline(c: LivelockCycle): string {
   const since = `no progress since step ${c.from}`;
   return c.periodic
-    ? `these ${c.period} steps repeat forever (steps ${c.since}-${c.since + c.period - 1} on repeat to the end; ${since}):`
+    ? `these ${c.period} steps repeat forever (the schedule repeats them from step ${c.since} on; ${since}):`
     : `no progress in the last ${c.window} steps (since step ${c.from}), and no cycle repeats; the last ${c.period}:`;
 }
 
 /** The cycle as the text report lists it: a headline, then one line per step. */
 export function cycleLines(ex: Execution, c: LivelockCycle): string[] {
   const width = Math.max(...ex.world.actors.map((a) => a.label.length));
+  const trace = ex.world.trace;
   const steps = c.steps.slice(0, SHOWN).map((s) => {
     const a = ex.world.actors[s.actor]!;
-    return `  ${String(s.index).padStart(5)}  ${a.label.padEnd(width)}  ${s.label}`;
+    const note = trace?.[s.index - 1]?.note;
+    return `  ${String(s.index).padStart(5)}  ${a.label.padEnd(width)}  ${s.label}${note ? `  -- ${note}` : ''}`;
   });
   const more = c.steps.length > SHOWN ? [`  ... ${c.steps.length - SHOWN} more`] : [];
   const blocked = ex.outcome.kind === 'livelock' ? ex.outcome.blocked : [];

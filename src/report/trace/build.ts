@@ -37,7 +37,8 @@ function lockdepGraph(target: Target, ex: Execution): LockdepGraph | null {
   let v = lockdepValidator(ex.world);
   if (!v) {
     const withLockdep = { ...target, config: { ...target.config, lockdep: true } };
-    v = lockdepValidator(record(withLockdep, ex.schedule).world);
+    // Exactly the counterexample's steps: no livelock bound (the one it was found with is not known here).
+    v = lockdepValidator(record(withLockdep, ex.schedule, ex.schedule.length, 0).world);
   }
   if (!v) return null;
   const o = ex.outcome;
