@@ -86,7 +86,7 @@ function stepBound(world: World, maxSteps: number): null {
   throw new LockstepError(
     'E_STEP_BOUND',
     `an execution ran ${world.steps} steps without ending (--max-steps); ${top.label} ran ${top.steps} of them, now at ${f ? f.name : 'its program'}: ${top.pending?.label ?? 'exit'}`,
-    'a thread loops without ever blocking or exiting: make the loop wait (a lock, a completion, retry_until), or raise --max-steps',
+    'a thread loops without ever blocking or exiting, yet makes progress (or --livelock-bound is 0 or over --max-steps): make the loop wait (a lock, a completion, retry_until), or raise --max-steps',
   );
 }
 

@@ -91,14 +91,19 @@ export class LivelockMonitor {
     this.hint = { lastRan: this.lastRan };
   }
 
-  /** Notes who is enabled at the choice point before step `depth`; the fair hint once the execution spins. */
+  /**
+   * The fair hint for the choice point before step `depth` once the execution spins (half the bound
+   * without progress), and from then on who is enabled there: the fair window is that second half,
+   * so the engine pays nothing more per step before it.
+   */
   observe(choices: readonly Choice[], depth: number): FairHint | null {
+    if (depth - this.start < this.spinAfter) return null;
     for (const { actor } of choices) {
       if (this.enabledAt[actor] === depth) continue;
       if (this.enabledAt[actor] !== depth - 1) this.enabledSince[actor] = depth;
       this.enabledAt[actor] = depth;
     }
-    return depth - this.start >= this.spinAfter ? this.hint : null;
+    return this.hint;
   }
 
   /** After step `depth` (0-based) ran `op`: the outcome that ends the execution, or null to go on. */
@@ -111,17 +116,18 @@ export class LivelockMonitor {
       this.labels.length = 0;
       return null;
     }
+    if (depth - this.start < this.spinAfter) return null;
     this.choices.push(c);
     this.labels.push(op.label);
-    return this.choices.length < this.bound ? null : this.judge(depth);
+    return depth - this.start + 1 < this.bound ? null : this.judge(depth);
   }
 
   /**
-   * The window is full: a livelock if its last half was fair (every actor enabled at each of its
+   * The window is full: a livelock if its second half was fair (every actor enabled at each of its
    * steps ran in it: the fair scheduler's part, where the cycle is read), else an unfair cut.
    */
   private judge(depth: number): Outcome {
-    const from = depth + 1 - Math.ceil(this.choices.length / 2);
+    const from = this.start + this.spinAfter;
     const starved: number[] = [];
     for (let a = 0; a < this.world.actors.length; a++) {
       const throughout = this.enabledAt[a] === depth && this.enabledSince[a]! <= from;
@@ -132,6 +138,7 @@ export class LivelockMonitor {
     return { kind: 'livelock', blocked, cycle: this.cycle() };
   }
 
+  /** The cycle of the window's second half (the steps kept): its shortest period, if one repeats twice. */
   private cycle(): LivelockCycle {
     const ids = new Map<string, number>();
     const keys = this.choices.map((c, i) => {
@@ -144,25 +151,23 @@ export class LivelockMonitor {
       return id;
     });
     const n = keys.length;
-    const half = Math.ceil(n / 2);
-    const p = shortestPeriod(keys.slice(n - half));
-    const periodic = p * 2 <= half;
-    const period = periodic ? p : half;
-    let i = n - 1 - period;
-    while (periodic && i >= 0 && keys[i] === keys[i + period]) i--;
-    const since = periodic ? i + 1 : n - period;
+    const p = shortestPeriod(keys);
+    const periodic = p * 2 <= n;
+    const period = periodic ? p : n;
+    // Step numbers: the kept steps start `spinAfter` steps into the window.
+    const base = this.start + this.spinAfter + 1;
     const steps: CycleStep[] = [];
     for (let k = n - period; k < n; k++) {
       const c = this.choices[k]!;
-      steps.push({ index: this.start + k + 1, actor: c.actor, alt: c.alt, label: this.labels[k]! });
+      steps.push({ index: base + k, actor: c.actor, alt: c.alt, label: this.labels[k]! });
     }
     const actors = [...new Set(steps.map((s) => s.actor))].sort((a, b) => a - b);
     return {
-      window: n,
+      window: this.bound,
       from: this.start + 1,
       period,
       periodic,
-      since: this.start + since + 1,
+      since: periodic ? base : base + n - period,
       steps,
       actors,
     };
