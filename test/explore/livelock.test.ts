@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import backoff from '../../examples/polite-backoff.js';
 import { check } from '../../src/api/check.js';
-import { resolveTarget } from '../../src/api/target.js';
+import { modelOf, resolveTarget } from '../../src/api/target.js';
 import {
   type CheckResult,
   checkModel,
   checkText,
   DEFAULT_LIVELOCK_BOUND,
+  DfsStrategy,
   defineModel,
   type Execution,
+  execute,
   fairOrder,
   LockstepError,
   progress,
+  progressSlot,
   READ_ONCE,
   replayModel,
   shortestPeriod,
@@ -238,5 +241,23 @@ describe('shortestPeriod', () => {
     expect(shortestPeriod([1, 1, 1])).toBe(1);
     expect(shortestPeriod([1, 2, 3])).toBe(3);
     expect(shortestPeriod([])).toBe(0);
+  });
+});
+
+describe('progress in the kernel model', () => {
+  it('counts a syscall that returns success to user space, and not one that fails', () => {
+    // The non-blocking fallocate of this variant returns -EAGAIN while the dio is in flight.
+    const t = resolveTarget('falloc-dio', 'fallocate-nowait', [], [['ring', 'defer']]);
+    const r = check(t);
+    const log = r.execution!.world.slot(progressSlot);
+    const names = [...log.byName.keys()];
+    expect(names.some((n) => n.startsWith('open('))).toBe(true);
+    expect(names.some((n) => n.startsWith('fallocate('))).toBe(false);
+    expect(log.count).toBe([...log.byName.values()].reduce((a, b) => a + b, 0));
+    const ok = execute(modelOf(resolveTarget('pwrite-falloc', 'v6.6')), new DfsStrategy(), 10_000, true);
+    expect(ok.outcome.kind).toBe('ok');
+    const done = [...ok.world.slot(progressSlot).byName.keys()];
+    expect(done.some((n) => n.startsWith('pwrite64('))).toBe(true);
+    expect(done.some((n) => n.startsWith('fallocate('))).toBe(true);
   });
 });
