@@ -50,6 +50,8 @@ export { kfunc, modelFunctions } from './core/frames.js';
 export type { Op, Program, Provider, SimObject, SleepState, WaitInfo } from './core/op.js';
 export { access, atomic, guarded, run } from './core/op.js';
 export { Prng } from './core/prng.js';
+export type { ProgressLog } from './core/progress.js';
+export { markProgress, progressSlot } from './core/progress.js';
 export type { Choice, Schedule } from './core/schedule.js';
 export { decodeSchedule, encodeSchedule } from './core/schedule.js';
 export type { StepRecord } from './core/world.js';
@@ -78,6 +80,8 @@ export type {
 export { explore } from './explore/explore.js';
 export type { CountedExecution, SwitchCount } from './explore/guided.js';
 export { GuidedStrategy, preemptions, runCounted, SwitchCounter } from './explore/guided.js';
+export type { CycleStep, FairHint, LivelockCycle } from './explore/livelock.js';
+export { DEFAULT_LIVELOCK_BOUND, LivelockMonitor, shortestPeriod } from './explore/livelock.js';
 export type {
   ParallelOptions,
   ParallelResult,
@@ -93,6 +97,7 @@ export { ReplayStrategy } from './explore/replay.js';
 export type { ShrinkCost, ShrinkOptions, ShrinkResult } from './explore/shrink.js';
 export { DEFAULT_MAX_REPLAYS, shrink, shrinkCounterexample, verdictKey } from './explore/shrink.js';
 export type { ChoicePoint, Strategy } from './explore/strategy.js';
+export { fairOrder, preferLast } from './explore/strategy.js';
 // The kernel side, for scenarios (defineScenario): the machine, the task context, user-space calls.
 export type { FsName, MachineSetup } from './kernel/boot.js';
 export type { ConfigKey, KernelConfig, Variant } from './kernel/config.js';

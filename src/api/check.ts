@@ -1,3 +1,4 @@
+import { LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import { DfsStrategy } from '../explore/dfs.js';
 import { type DporSnapshot, DporStrategy, type Partition } from '../explore/dpor.js';
@@ -9,6 +10,7 @@ import {
   type ExploreResult,
   exploreSteps,
 } from '../explore/explore.js';
+import { DEFAULT_LIVELOCK_BOUND } from '../explore/livelock.js';
 import { exploreParallel, type RoundRunner } from '../explore/parallel.js';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from '../explore/pct.js';
 import { RandomStrategy } from '../explore/random.js';
@@ -36,6 +38,11 @@ export interface CheckOptions {
   readonly preemptionBound?: number;
   /** Shrink a counterexample found (on by default). */
   readonly shrink?: boolean;
+  /**
+   * Steps without progress (an actor finishing, a `progress()` point, a syscall returning success)
+   * after which a fair execution is a livelock; 0 turns the check off. Default 1000.
+   */
+  readonly livelockBound?: number;
   /** With DPOR: explore only this shard of the search (`--shard i/N`). */
   readonly partition?: Partition;
 }
@@ -150,6 +157,7 @@ export function check(
   hooks: ExploreHooks = {},
   from?: Resume,
 ): CheckResult {
+  validate(options);
   const { result, resume } = drain(search(target, options, hooks, from));
   return finish(target, options, result, resume);
 }
@@ -164,6 +172,7 @@ export async function checkAsync(
   hooks: ExploreHooks = {},
   from?: Resume,
 ): Promise<CheckResult> {
+  validate(options);
   const g = search(target, options, hooks, from);
   for (;;) {
     const r = g.next();
@@ -184,6 +193,7 @@ export async function checkParallel(
   run: RoundRunner,
   hooks: ExploreHooks = {},
 ): Promise<CheckResult> {
+  validate(options);
   const result = await exploreParallel(
     {
       mode: options.strategy === 'source-dpor' ? 'source' : 'optimal',
@@ -196,6 +206,18 @@ export async function checkParallel(
   );
   const strategy = `${options.strategy}, ${workers} worker${workers === 1 ? '' : 's'}`;
   return finish(target, options, { ...result, strategy }, null);
+}
+
+/** A livelock bound that is not an integer >= 0 is E_BAD_NUMBER. */
+function validate(options: CheckOptions): void {
+  const bound = options.livelockBound;
+  if (bound !== undefined && !(Number.isSafeInteger(bound) && bound >= 0)) {
+    throw new LockstepError(
+      'E_BAD_NUMBER',
+      `bad livelock bound ${String(bound)}`,
+      'use an integer >= 0 (0 turns livelock detection off)',
+    );
+  }
 }
 
 /** Units per worker in a round of a parallel check, and executions per unit (see bench/ for the choice). */
@@ -217,7 +239,10 @@ function finish(
   let shrunk: CheckResult['shrunk'] = null;
   if (options.shrink !== false) {
     // A fresh model per candidate: lockdep's graph must come from the candidate's own schedule.
-    const s = shrinkCounterexample(modelOf(target), found, { fresh: () => modelOf(target) });
+    const s = shrinkCounterexample(modelOf(target), found, {
+      fresh: () => modelOf(target),
+      livelockBound: options.livelockBound ?? DEFAULT_LIVELOCK_BOUND,
+    });
     if (s.reproduced) {
       found = s.counterexample;
       shrunk = { before: s.before, after: s.after };
@@ -227,7 +252,7 @@ function finish(
     target,
     explore: { ...result, found },
     token: encodeToken(target, found.schedule),
-    execution: record(target, found.schedule),
+    execution: record(target, found.schedule, options.maxSteps, options.livelockBound),
     shrunk,
     resume: null,
     ...partition,
@@ -236,10 +261,16 @@ function finish(
 
 /**
  * Re-runs one schedule of a target with a trace and the model's per-step snapshots, for reports.
- * Throws E_REPLAY_DIVERGED if it does not fit the model.
+ * Throws E_REPLAY_DIVERGED if it does not fit the model. A livelock's schedule replays to the same
+ * verdict only under the livelock bound it was found with.
  */
-export function record(target: Target, schedule: Schedule, maxSteps = DEFAULT_CHECK.maxSteps): Execution {
+export function record(
+  target: Target,
+  schedule: Schedule,
+  maxSteps = DEFAULT_CHECK.maxSteps,
+  livelockBound = DEFAULT_LIVELOCK_BOUND,
+): Execution {
   const strategy = new ReplayStrategy(schedule);
   strategy.beginExecution();
-  return execute(modelOf(target), strategy, Math.max(maxSteps, schedule.length), 'inspect');
+  return execute(modelOf(target), strategy, Math.max(maxSteps, schedule.length), 'inspect', livelockBound);
 }

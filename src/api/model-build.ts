@@ -2,10 +2,11 @@ import type { Actor } from '../core/actor.js';
 import { LockstepError } from '../core/errors.js';
 import { type FnInfo, frame, inFrame } from '../core/frames.js';
 import { guarded, type Program } from '../core/op.js';
+import { progressSlot } from '../core/progress.js';
 import type { World } from '../core/world.js';
 import type { Model, ModelReport } from '../explore/execute.js';
 import { attachLockdep, LockdepSession, lockdepReport } from '../sync/lockdep-wire.js';
-import { type LockstepModel, ModelSetup, type ModelSpec, progressSlot, type ThreadProgram } from './model.js';
+import { type LockstepModel, ModelSetup, type ModelSpec, type ThreadProgram } from './model.js';
 import type { Target } from './target.js';
 
 // How a model's executions are built: setup, one actor per thread under its own frame, the atEnd
@@ -72,7 +73,7 @@ function spawnFinal<O>(world: World, spec: ModelSpec<O>, threads: readonly Actor
         () =>
           threads.every((a) => a.pending === null) &&
           world.actors.every((a) => a === actor || a.pending === null || !a.pending.enabled()),
-        () => atEnd(objects, { reached: (n) => progress.get(n) ?? 0 }),
+        () => atEnd(objects, { reached: (n) => progress.byName.get(n) ?? 0 }),
       );
     })(),
   );
@@ -85,7 +86,7 @@ function stepBound(world: World, maxSteps: number): null {
   throw new LockstepError(
     'E_STEP_BOUND',
     `an execution ran ${world.steps} steps without ending (--max-steps); ${top.label} ran ${top.steps} of them, now at ${f ? f.name : 'its program'}: ${top.pending?.label ?? 'exit'}`,
-    'a thread loops without ever blocking or exiting: make the loop wait (a lock, a completion, retry_until), or raise --max-steps',
+    'a thread loops without ever blocking or exiting, yet makes progress (or --livelock-bound is 0 or over --max-steps): make the loop wait (a lock, a completion, retry_until), or raise --max-steps',
   );
 }
 

@@ -1,8 +1,9 @@
 import type { Actor } from '../core/actor.js';
 import { LockstepError, ModelAssertion } from '../core/errors.js';
 import type { Program } from '../core/op.js';
+import { markProgress } from '../core/progress.js';
 import { checksum } from '../core/schedule.js';
-import { defineSlot, type World } from '../core/world.js';
+import type { World } from '../core/world.js';
 import type { ExpectedVerdict, ParamSpec, Params } from '../scenarios/scenario.js';
 import { type Completion, DECLARE_COMPLETION } from '../sync/completion.js';
 import type { LockCx } from '../sync/lock-class.js';
@@ -182,16 +183,13 @@ export class ModelSetup {
   }
 }
 
-/** Progress points passed in this execution, by name. */
-export const progressSlot = defineSlot(() => new Map<string, number>());
-
 /**
- * Marks a progress point: `atEnd` can ask how often threads passed it. Not a step: it records
- * and returns at once.
+ * Marks a progress point: `atEnd` can ask how often threads passed it, and a loop that passes one
+ * is not a livelock (the livelock bound counts steps since the last progress event). Not a step:
+ * it records and returns at once.
  */
 export function progress(cx: ModelCx, name: string): void {
-  const m = cx.world.slot(progressSlot);
-  m.set(name, (m.get(name) ?? 0) + 1);
+  markProgress(cx.world, name);
 }
 
 /** Fails the execution with an `assertion` verdict when `condition` is false. */

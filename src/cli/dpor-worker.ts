@@ -62,7 +62,10 @@ const port = parentPort!;
 const model = await modelFor(init);
 port.on('message', (m: { id: number; unit: Unit }) => {
   try {
-    const o = runUnit(model, init.mode, m.unit, init.maxSteps);
+    const o = runUnit(model, init.mode, m.unit, {
+      maxSteps: init.maxSteps,
+      ...(init.livelockBound === undefined ? {} : { livelockBound: init.livelockBound }),
+    });
     port.postMessage({ id: m.id, outcome: { ...o, found: o.found ? foundData(o.found) : null } });
   } catch (e) {
     const code = e instanceof LockstepError ? e.code : 'E_WORKER';

@@ -4,6 +4,7 @@ import { type CheckOptions, DEFAULT_CHECK, STRATEGIES } from '../api/check.js';
 import { cellMatches, MATRIX_ROWS, runMatrix as matrix } from '../api/matrix.js';
 import { decodeToken, resolveTarget } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
+import { DEFAULT_LIVELOCK_BOUND } from '../explore/livelock.js';
 import { CONFIG_KEYS, formatValue, VARIANTS, variant } from '../kernel/config.js';
 import { checkDocument } from '../report/json.js';
 import { matrixJson, matrixMarkdown, matrixText } from '../report/matrix.js';
@@ -90,6 +91,13 @@ async function runCheck(name: string, flags: CheckFlags): Promise<number> {
   return results.some((r) => r.explore.found) ? 1 : 0;
 }
 
+/** The flags `lockstep replay` takes. */
+export interface ReplayFlags {
+  json?: boolean;
+  model?: string;
+  livelockBound: string;
+}
+
 interface MatrixFlags {
   kernel?: string;
   scenario?: string;
@@ -121,7 +129,8 @@ function runMatrix(flags: MatrixFlags): number {
   return lines.every((l) => l.cells.every(cellMatches)) ? 0 : 1;
 }
 
-function runReplay(token: string, flags: { json?: boolean }): number {
+function runReplay(token: string, flags: ReplayFlags): number {
+  const bound = parseCount('--livelock-bound', flags.livelockBound, 0);
   const { target, schedule } = decodeToken(token);
   const out = replayOutput(
     target,
@@ -129,6 +138,7 @@ function runReplay(token: string, flags: { json?: boolean }): number {
     token,
     flags.json,
     'the token was made by a different model or version; run check again for a fresh token',
+    bound,
   );
   process.stdout.write(out);
   return 1;
@@ -170,6 +180,11 @@ function program(): Command {
     .option('--progress', 'print progress on stderr even when it is not a terminal')
     .option('--max-executions <n>', 'stop after this many executions', String(DEFAULT_CHECK.maxExecutions))
     .option('--max-steps <n>', 'cut an execution after this many steps', String(DEFAULT_CHECK.maxSteps))
+    .option(
+      '--livelock-bound <n>',
+      'report a livelock after this many steps without progress in a fair window (0: off)',
+      String(DEFAULT_LIVELOCK_BOUND),
+    )
     .option('--config <key=value>', 'override a kernel config key (repeatable)', collect, [])
     .option('--param <key=value>', 'set a scenario parameter (repeatable)', collect, [])
     .option('--json', 'print the results as one JSON object')
@@ -221,7 +236,12 @@ function program(): Command {
     .argument('<token>', "a token printed by 'lockstep check' after 'replay:'")
     .option('--json', 'print the result as JSON')
     .option('--model <file>', 'the model file a model token came from')
-    .action(async (token: string, flags: { json?: boolean; model?: string }) => {
+    .option(
+      '--livelock-bound <n>',
+      'the livelock bound the token was found with (check --livelock-bound)',
+      String(DEFAULT_LIVELOCK_BOUND),
+    )
+    .action(async (token: string, flags: ReplayFlags) => {
       process.exitCode = flags.model
         ? await runModelReplay(token, flags.model, flags)
         : runReplay(token, flags);

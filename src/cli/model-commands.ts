@@ -5,7 +5,7 @@ import { checkDocument } from '../report/json.js';
 import { checkText } from '../report/text.js';
 import { loadModelFile } from './load-model.js';
 import { emit } from './output.js';
-import { parsePairs } from './parse.js';
+import { parseCount, parsePairs } from './parse.js';
 import { replayOutput } from './replay-out.js';
 import { checkEach, checkOptionsOf, type ExploreFlags } from './run-control.js';
 
@@ -52,8 +52,9 @@ export async function runModelCheck(spec: string, flags: ModelCheckFlags): Promi
 export async function runModelReplay(
   token: string,
   modelFile: string,
-  flags: { json?: boolean },
+  flags: { json?: boolean; livelockBound: string },
 ): Promise<number> {
+  const bound = parseCount('--livelock-bound', flags.livelockBound, 0);
   const file = await loadModelFile(modelFile);
   const { target, schedule } = decodeModelToken(token, file.models, DEFAULT_CHECK.maxSteps);
   const out = replayOutput(
@@ -62,6 +63,7 @@ export async function runModelReplay(
     token,
     flags.json,
     'the model changed since the token was printed; run lockstep check on it again for a fresh token',
+    bound,
   );
   emit(out);
   return 1;

@@ -36,6 +36,7 @@ export interface WorkerInit {
   readonly source: WorkerSource;
   readonly mode: DporMode;
   readonly maxSteps: number;
+  readonly livelockBound?: number;
 }
 
 /** The source of a scenario target: its name, variant and overrides. */

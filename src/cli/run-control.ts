@@ -76,6 +76,7 @@ export interface ExploreFlags {
   checkpoint?: string;
   resume?: string;
   workers?: string;
+  livelockBound: string;
 }
 
 /** The check options the flags give; a bad number is E_BAD_NUMBER. */
@@ -95,6 +96,7 @@ export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
     maxSteps: parseCount('--max-steps', flags.maxSteps, 1),
     depth: parseCount('--depth', flags.depth ?? '3', 1),
     shrink: flags.shrink !== false,
+    livelockBound: parseCount('--livelock-bound', flags.livelockBound, 0),
     ...(flags.preemptionBound === undefined
       ? {}
       : { preemptionBound: parseCount('--preemption-bound', flags.preemptionBound, 0) }),
@@ -126,7 +128,12 @@ async function checkOnWorkers(
   const mode = options.strategy === 'source-dpor' ? 'source' : 'optimal';
   const out: CheckResult[] = [];
   for (const t of targets) {
-    const pool = new UnitPool(n, { source: source(t), mode, maxSteps: options.maxSteps });
+    const pool = new UnitPool(n, {
+      source: source(t),
+      mode,
+      maxSteps: options.maxSteps,
+      ...(options.livelockBound === undefined ? {} : { livelockBound: options.livelockBound }),
+    });
     const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
     try {
       out.push(await checkParallel(t, options, n, pool.run, control.hooks));

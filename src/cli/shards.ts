@@ -42,6 +42,7 @@ interface ShardResult {
     readonly traces: number | null;
     readonly prunedBySleepSets: number;
     readonly cutAtStepBound: number;
+    readonly cutAsUnfair?: number;
     readonly steps: number;
     readonly maxDepth: number;
     readonly shard: { readonly index: number; readonly count: number } | null;
@@ -151,6 +152,7 @@ export function mergeResults(files: readonly string[]): Merged[] {
         maxDepth: Math.max(...byIndex.map((r) => r.exploration.maxDepth)),
         cut: sum((r) => r.exploration.cutAtStepBound),
         pruned: sum((r) => r.exploration.prunedBySleepSets),
+        unfair: sum((r) => r.exploration.cutAsUnfair ?? 0),
         // Shards may run the same trace: their traces do not add up.
         traces: null,
         stop,
@@ -175,6 +177,7 @@ function mergedJson(m: Merged) {
       traces: e.traces,
       prunedBySleepSets: e.pruned,
       cutAtStepBound: e.cut,
+      ...(e.unfair ? { cutAsUnfair: e.unfair } : {}),
       steps: e.steps,
       maxDepth: e.maxDepth,
       shard: null,

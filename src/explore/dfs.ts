@@ -1,6 +1,6 @@
 import type { SimObject } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
-import { type ChoicePoint, preferLast, type Strategy } from './strategy.js';
+import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
 
 /**
  * A choice with the ids of the objects its step touches, as seen at the branch where it was
@@ -71,7 +71,7 @@ export class DfsStrategy implements Strategy {
     if (b) return b.options[b.index]!.choice;
     const sleep = this.sleepAt(point.depth);
     const options: Footprint[] = [];
-    for (const c of preferLast(point.choices, point.last)) {
+    for (const c of fairOrder(point)) {
       if (sleep.some((s) => same(s.choice, c))) continue;
       if (!this.sleepSets) {
         options.push({ choice: c, touches: [], reads: [] });

@@ -1,6 +1,6 @@
 import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
-import { type ChoicePoint, preferLast, type Strategy } from './strategy.js';
+import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
 import {
   dependent,
   type Event,
@@ -460,7 +460,7 @@ export class DporStrategy implements Strategy {
       return b;
     }
     const free: Event[] = [];
-    for (const c of preferLast(point.choices, point.last)) {
+    for (const c of fairOrder(point)) {
       if (!sleep.some((q) => q.actor === c.actor && q.alt === c.alt)) free.push(eventOf(c, point.op(c)));
     }
     for (const current of free) {

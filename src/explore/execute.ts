@@ -1,8 +1,10 @@
 import type { Actor } from '../core/actor.js';
 import { LockstepError, ModelAssertion } from '../core/errors.js';
 import type { FnInfo } from '../core/frames.js';
+import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
 import { World } from '../core/world.js';
+import { DEFAULT_LIVELOCK_BOUND, type LivelockCycle, LivelockMonitor } from './livelock.js';
 import type { Strategy } from './strategy.js';
 
 /** A problem the model's own checkers found during a step (a lockdep report), as data. */
@@ -30,14 +32,19 @@ export interface Model {
 export type Outcome =
   | { readonly kind: 'ok' }
   | { readonly kind: 'deadlock'; readonly blocked: readonly number[] }
-  /** Every actor that is not done waits, and those that run only spin in retry loops. */
-  | { readonly kind: 'livelock'; readonly blocked: readonly number[] }
+  /**
+   * Every actor that is not done waits, and those that run only spin in retry loops; or (with
+   * `cycle`) the actors ran the livelock bound's steps without progress, fairly, repeating `cycle`.
+   */
+  | { readonly kind: 'livelock'; readonly blocked: readonly number[]; readonly cycle?: LivelockCycle }
   | { readonly kind: 'assertion'; readonly actor: number; readonly message: string }
   /** The lock validator reported (a possible deadlock, predicted even if this execution did not hang). */
   | { readonly kind: 'lockdep'; readonly actor: number; readonly report: ModelReport }
   /** The DEPT wait/event tracker found a circular dependency between waits and events. */
   | { readonly kind: 'dept'; readonly actor: number; readonly report: ModelReport }
   | { readonly kind: 'bound' }
+  /** Cut at the livelock bound in a window that starved `starved` (enabled throughout, never run): no bug. */
+  | { readonly kind: 'unfair'; readonly starved: readonly number[] }
   /** Abandoned by the strategy: every continuation was explored in an equivalent schedule. */
   | { readonly kind: 'pruned' };
 
@@ -56,17 +63,20 @@ function where(actor: Actor): string {
 /**
  * Runs one execution: builds the world, then lets the strategy pick among the enabled choices
  * until no actor can step (ok, deadlock or livelock), model code fails an assertion, the model's
- * checkers report (lockdep), or `maxSteps` is hit. `record` keeps the trace; `'inspect'` also lets
- * the model take a snapshot per step (for the trace viewer).
+ * checkers report (lockdep), `livelockBound` steps pass without progress (0: never), or `maxSteps`
+ * is hit. `record` keeps the trace; `'inspect'` also lets the model take a snapshot per step (for
+ * the trace viewer).
  */
 export function execute(
   model: Model,
   strategy: Strategy,
   maxSteps: number,
   record: boolean | 'inspect' = false,
+  livelockBound: number = DEFAULT_LIVELOCK_BOUND,
 ): Execution {
   const world = new World(record === 'inspect' ? { inspect: true } : { record });
   model.build(world);
+  const livelock = livelockBound > 0 ? new LivelockMonitor(world, livelockBound) : null;
   const schedule: Choice[] = [];
   let last = -1;
   for (;;) {
@@ -88,11 +98,13 @@ export function execute(
       depth: schedule.length,
       last,
       op: (x) => world.actors[x.actor]!.pending!,
+      fair: livelock ? livelock.observe(choices, schedule.length) : null,
     });
     if (c === null) return { world, schedule, outcome: { kind: 'pruned' } };
     schedule.push(c);
+    let op: Op;
     try {
-      world.take(c);
+      op = world.take(c);
     } catch (e) {
       const actor = world.actors[c.actor]!;
       if (e instanceof ModelAssertion) {
@@ -113,6 +125,8 @@ export function execute(
       const kind = report.checker ?? 'lockdep';
       return { world, schedule, outcome: { kind, actor: report.actor ?? c.actor, report } };
     }
+    const spun = livelock?.after(c, op, schedule.length - 1);
+    if (spun) return { world, schedule, outcome: spun };
     last = c.actor;
   }
 }

@@ -8,6 +8,8 @@ export interface ExploreLimits {
   readonly maxExecutions: number;
   /** Steps per execution at most; a longer execution is cut and the search is incomplete. */
   readonly maxSteps: number;
+  /** Steps without progress that make a livelock (or an unfair cut); 0 turns the check off. Default 1000. */
+  readonly livelockBound?: number;
 }
 
 /** Why an exploration stopped. */
@@ -40,11 +42,15 @@ export interface ExploreCounts {
   readonly maxDepth: number;
   readonly cut: number;
   readonly pruned: number;
+  readonly unfair?: number;
 }
 
 /** A problem found: how the execution ended and the schedule that leads there. */
 export interface Counterexample {
-  readonly outcome: Exclude<Outcome, { kind: 'ok' } | { kind: 'bound' } | { kind: 'pruned' }>;
+  readonly outcome: Exclude<
+    Outcome,
+    { kind: 'ok' } | { kind: 'bound' } | { kind: 'pruned' } | { kind: 'unfair' }
+  >;
   readonly schedule: readonly Choice[];
 }
 
@@ -58,6 +64,12 @@ export interface ExploreResult {
   readonly cut: number;
   /** Executions abandoned by sleep sets (their every continuation was explored elsewhere). */
   readonly pruned: number;
+  /**
+   * Executions cut at the livelock bound in a window that starved an enabled actor (a planted
+   * branch of the search, not the fair scheduler). They do not make the search incomplete: it is
+   * complete for schedulers that run every enabled actor within the livelock bound's steps.
+   */
+  readonly unfair: number;
   /**
    * Distinct Mazurkiewicz traces run to the end, when the strategy never runs two equivalent
    * executions (DPOR, the sleep-set DFS); null for the naive and random searches.
@@ -108,10 +120,11 @@ export function* exploreSteps(
   let cut = start?.cut ?? 0;
   let pruned = start?.pruned ?? 0;
   const first = executions;
+  let unfair = start?.unfair ?? 0;
   let stop: StopReason = 'exhausted';
   let found: Counterexample | null = null;
   const every = hooks.every ?? 1000;
-  const traces = (): number => executions - pruned - cut;
+  const traces = (): number => executions - pruned - cut - unfair;
   while (strategy.beginExecution()) {
     if (executions >= limits.maxExecutions) {
       stop = 'max-executions';
@@ -125,7 +138,7 @@ export function* exploreSteps(
         break;
       }
     }
-    const ex: Execution = execute(model, strategy, limits.maxSteps);
+    const ex: Execution = execute(model, strategy, limits.maxSteps, false, limits.livelockBound);
     strategy.endExecution(ex.schedule.length);
     if (strategy.skipped) continue;
     executions++;
@@ -134,6 +147,7 @@ export function* exploreSteps(
     const o = ex.outcome;
     if (o.kind === 'bound') cut++;
     else if (o.kind === 'pruned') pruned++;
+    else if (o.kind === 'unfair') unfair++;
     else if (o.kind !== 'ok') {
       found = { outcome: o, schedule: ex.schedule };
       stop = 'found';
@@ -151,6 +165,7 @@ export function* exploreSteps(
     maxDepth,
     cut,
     pruned,
+    unfair,
     traces: strategy.distinctTraces ? traces() : null,
     stop,
     complete: stop === 'exhausted' && strategy.exhausted && cut === 0 && !strategy.boundHit,

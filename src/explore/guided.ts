@@ -1,13 +1,13 @@
 import type { Choice, Schedule } from '../core/schedule.js';
 import { type Execution, execute, type Model } from './execute.js';
 import { ReplayStrategy } from './replay.js';
-import { type ChoicePoint, preferLast, type Strategy } from './strategy.js';
+import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
 
 /**
  * Follows a planned schedule leniently, once: at each step it takes the earliest step left in the
  * plan whose actor can run now (so each actor's planned steps keep their order), and when no
  * planned step can run, or the plan is used up, the actor that ran last if it can, else the
- * lowest-numbered one (`preferLast`). Unlike `ReplayStrategy` it never diverges: a plan that does
+ * lowest-numbered one (`fairOrder`: round-robin once the execution spins). Unlike `ReplayStrategy` it never diverges: a plan that does
  * not fit the model any more still gives an execution, which is what a shrinker's candidates need.
  */
 export class GuidedStrategy implements Strategy {
@@ -29,7 +29,8 @@ export class GuidedStrategy implements Strategy {
     return true;
   }
 
-  pick({ choices, last }: ChoicePoint): Choice {
+  pick(point: ChoicePoint): Choice {
+    const { choices } = point;
     for (let j = 0; j < this.plan.length; j++) {
       const want = this.plan[j]!;
       let got: Choice | undefined;
@@ -46,7 +47,7 @@ export class GuidedStrategy implements Strategy {
         return got;
       }
     }
-    return preferLast(choices, last)[0]!;
+    return fairOrder(point)[0]!;
   }
 
   endExecution(_depth: number): void {}
@@ -114,10 +115,11 @@ export function runCounted(
   strategy: Strategy,
   maxSteps: number,
   record = false,
+  livelockBound?: number,
 ): CountedExecution {
   const counter = new SwitchCounter(strategy);
   counter.beginExecution();
-  const execution = execute(model, counter, maxSteps, record);
+  const execution = execute(model, counter, maxSteps, record, livelockBound);
   counter.endExecution(execution.schedule.length);
   return { execution, count: counter.count };
 }

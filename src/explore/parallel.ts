@@ -229,17 +229,29 @@ export type RoundRunner = (units: readonly WorkUnit[]) => Promise<UnitOutcome[]>
 
 /** A unit's run: its exploration's counts, the problem it found, and what it hands back. */
 export interface UnitOutcome {
-  readonly explore: Pick<ExploreResult, 'executions' | 'steps' | 'maxDepth' | 'cut' | 'pruned'>;
+  readonly explore: Pick<ExploreResult, 'executions' | 'steps' | 'maxDepth' | 'cut' | 'pruned' | 'unfair'>;
   readonly found: Counterexample | null;
   readonly result: UnitResult;
 }
 
 /** Runs one unit in this thread. */
-export function runUnit(model: Model, mode: DporMode, unit: Unit, maxSteps: number): UnitOutcome {
+export function runUnit(
+  model: Model,
+  mode: DporMode,
+  unit: Unit,
+  limits: Omit<ExploreLimits, 'maxExecutions'>,
+): UnitOutcome {
   const strategy = new DporStrategy({ mode, unit });
-  const r = explore(model, strategy, { maxExecutions: Number.POSITIVE_INFINITY, maxSteps });
+  const r = explore(model, strategy, { ...limits, maxExecutions: Number.POSITIVE_INFINITY });
   return {
-    explore: { executions: r.executions, steps: r.steps, maxDepth: r.maxDepth, cut: r.cut, pruned: r.pruned },
+    explore: {
+      executions: r.executions,
+      steps: r.steps,
+      maxDepth: r.maxDepth,
+      cut: r.cut,
+      pruned: r.pruned,
+      unfair: r.unfair,
+    },
     found: r.found,
     result: strategy.unitResult(),
   };
@@ -277,6 +289,7 @@ export async function exploreParallel(
   let maxDepth = 0;
   let cut = 0;
   let pruned = 0;
+  let unfair = 0;
   let rounds = 0;
   let found: Counterexample | null = null;
   let stop: ExploreResult['stop'] = 'exhausted';
@@ -301,6 +314,7 @@ export async function exploreParallel(
       maxDepth = Math.max(maxDepth, o.explore.maxDepth);
       cut += o.explore.cut;
       pruned += o.explore.pruned;
+      unfair += o.explore.unfair;
       if (o.found && !found) found = o.found;
       if (!found) search.apply(units[i]!, o.result);
     }
@@ -308,7 +322,7 @@ export async function exploreParallel(
       stop = 'found';
       break;
     }
-    hooks.onProgress?.({ executions, steps, maxDepth, traces: executions - pruned - cut });
+    hooks.onProgress?.({ executions, steps, maxDepth, traces: executions - pruned - cut - unfair });
   }
   return {
     strategy: `${mode === 'optimal' ? 'dpor' : 'source-dpor'}, parallel`,
@@ -317,6 +331,7 @@ export async function exploreParallel(
     maxDepth,
     cut,
     pruned,
+    unfair,
     traces: null,
     stop,
     complete: stop === 'exhausted' && cut === 0,

@@ -14,6 +14,8 @@ export interface ShrinkOptions {
    * boot): then each verdict depends on its schedule alone, as it does when a token is replayed.
    */
   readonly fresh?: () => Model;
+  /** The livelock bound the counterexample was found with (default 1000): a livelock stays one under it. */
+  readonly livelockBound?: number;
 }
 
 /** The size of a counterexample: what shrinking lowers, in this order. */
@@ -52,11 +54,15 @@ export const DEFAULT_MAX_REPLAYS = 2000;
 export function verdictKey(ex: Execution): string | null {
   const o = ex.outcome;
   switch (o.kind) {
+    case 'livelock':
+      // A fair livelock is the same when the same actors repeat a cycle of the same length (or none).
+      if (o.cycle) {
+        const shape = o.cycle.periodic ? `${o.cycle.period} steps` : 'none';
+        return `livelock cycle (${shape}): ${labelsOf(ex, o.cycle.actors)}`;
+      }
+      return `livelock: ${labelsOf(ex, o.blocked)}`;
     case 'deadlock':
-    case 'livelock': {
-      const labels = o.blocked.map((id) => ex.world.actors[id]!.label).sort();
-      return `${o.kind}: ${labels.join(', ')}`;
-    }
+      return `deadlock: ${labelsOf(ex, o.blocked)}`;
     case 'assertion':
       return `assertion: ${o.message}`;
     case 'lockdep':
@@ -65,6 +71,13 @@ export function verdictKey(ex: Execution): string | null {
     default:
       return null;
   }
+}
+
+function labelsOf(ex: Execution, ids: readonly number[]): string {
+  return ids
+    .map((id) => ex.world.actors[id]!.label)
+    .sort()
+    .join(', ');
 }
 
 function costOf(run: CountedExecution): ShrinkCost {
@@ -172,7 +185,8 @@ export function shrinkCounterexample(
 ): ShrinkResult {
   const maxReplays = options.maxReplays ?? DEFAULT_MAX_REPLAYS;
   const modelFor = options.fresh ?? (() => model);
-  const input = runCounted(modelFor(), new ReplayStrategy(cx.schedule), cx.schedule.length);
+  const bound = options.livelockBound;
+  const input = runCounted(modelFor(), new ReplayStrategy(cx.schedule), cx.schedule.length, false, bound);
   const key = verdictKey(input.execution);
   const before = costOf(input);
   if (
@@ -195,7 +209,7 @@ export function shrinkCounterexample(
       tried.add(id);
       replays++;
       // A longer execution cannot win: it is cut at the current length and rejected.
-      const run = runCounted(modelFor(), new GuidedStrategy(plan), cost.steps);
+      const run = runCounted(modelFor(), new GuidedStrategy(plan), cost.steps, false, bound);
       const c = costOf(run);
       if (smaller(c, cost) && verdictKey(run.execution) === key) {
         best = run;

@@ -1,5 +1,6 @@
 import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
+import type { FairHint } from './livelock.js';
 
 /** A point where the strategy must choose: the enabled choices and what each would touch. */
 export interface ChoicePoint {
@@ -11,6 +12,11 @@ export interface ChoicePoint {
   readonly last: number;
   /** The op a choice would run (its actor's pending op): what it touches and reads, and whether it can block. */
   op(c: Choice): Op;
+  /**
+   * Set once the execution has spun for half the livelock bound without progress: then the free
+   * choice must not starve an enabled actor (`fairOrder`). Absent or null otherwise.
+   */
+  readonly fair?: FairHint | null;
 }
 
 /**
@@ -46,4 +52,17 @@ export function preferLast(choices: readonly Choice[], last: number): Choice[] {
   const out = choices.filter((c) => c.actor === last);
   for (const c of choices) if (c.actor !== last) out.push(c);
   return out;
+}
+
+/**
+ * The order in which an exhaustive strategy takes its free choice: `preferLast` while the execution
+ * makes progress, and once it spins (`point.fair` set), the actor that ran least recently first, so
+ * that no enabled actor starves while another loops without progress. Which enabled step a search
+ * takes first does not change what DPOR or the sleep-set search covers, only the order.
+ */
+export function fairOrder(point: ChoicePoint): Choice[] {
+  const fair = point.fair;
+  if (!fair) return preferLast(point.choices, point.last);
+  const ran = (c: Choice): number => fair.lastRan[c.actor] ?? -1;
+  return [...point.choices].sort((x, y) => ran(x) - ran(y) || x.actor - y.actor || x.alt - y.alt);
 }

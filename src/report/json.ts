@@ -4,6 +4,7 @@ import type { Execution } from '../explore/execute.js';
 import type { ExploreResult } from '../explore/explore.js';
 import type { Lockable } from '../sync/lock-class.js';
 import { callTrace } from './hung-task.js';
+import { cycleJson, livelockCycle } from './livelock.js';
 import { heldLocks, lockLine } from './lockdep-lines.js';
 import { targetName } from './text.js';
 import { explain } from './why.js';
@@ -50,6 +51,8 @@ function exploreJson(r: ExploreResult) {
     traces: r.traces,
     prunedBySleepSets: r.pruned,
     cutAtStepBound: r.cut,
+    // Present only when some were cut, so that results without any read as they always did.
+    ...(r.unfair ? { cutAsUnfair: r.unfair } : {}),
     steps: r.steps,
     maxDepth: r.maxDepth,
   };
@@ -62,6 +65,7 @@ function verdictOf(ex: Execution | null): string {
 
 /** One target's result as JSON data. */
 export function problemJson(target: Target, token: string | null, ex: Execution | null) {
+  const cycle = ex ? livelockCycle(ex) : null;
   return {
     ...targetJson(target),
     verdict: verdictOf(ex),
@@ -76,7 +80,9 @@ export function problemJson(target: Target, token: string | null, ex: Execution 
             text: ex.outcome.report.text(),
           }
         : null,
-    why: ex?.outcome.kind === 'deadlock' || ex?.outcome.kind === 'livelock' ? explain(ex.world) : [],
+    why:
+      (ex?.outcome.kind === 'deadlock' || ex?.outcome.kind === 'livelock') && !cycle ? explain(ex.world) : [],
+    ...(ex && cycle ? { cycle: cycleJson(ex, cycle) } : {}),
     steps: ex?.world.trace?.length ?? 0,
   };
 }

@@ -5,6 +5,7 @@ import type { ExploreResult } from '../explore/explore.js';
 import { kernelOf } from '../kernel/boot.js';
 import { hungActors, hungTaskReport } from './hung-task.js';
 import { interleaving } from './interleaving.js';
+import { cycleLines, cycleSummary } from './livelock.js';
 import { showAllLocks } from './lockdep-lines.js';
 import { explain, formatWhy } from './why.js';
 
@@ -30,6 +31,7 @@ export function verdictLine(ex: Execution): string {
     return `verdict: lockdep: ${o.report.headline.replace(/^WARNING: /, '')} (${ex.world.actors[o.actor]!.label})`;
   }
   if (o.kind !== 'deadlock' && o.kind !== 'livelock') return `verdict: ${o.kind}`;
+  if (o.kind === 'livelock' && o.cycle) return `verdict: livelock: ${cycleSummary(ex, o.cycle)}`;
   const blocked = o.blocked.map((id) => ex.world.actors[id]!);
   if (o.kind === 'livelock') {
     const spin = (a: (typeof blocked)[number]) => `${a.label} retries forever: ${a.pending!.label}`;
@@ -96,7 +98,9 @@ export function problemReport(token: string, ex: Execution): string {
     // The report as the kernel prints it; the execution stops at the step that triggered it.
     lines.push(...ex.outcome.report.text().trimEnd().split('\n'), '');
   }
-  if (ex.outcome.kind === 'livelock') {
+  if (ex.outcome.kind === 'livelock' && ex.outcome.cycle) {
+    lines.push(...cycleLines(ex, ex.outcome.cycle), '');
+  } else if (ex.outcome.kind === 'livelock') {
     for (const id of ex.outcome.blocked) lines.push(...repeatingCycle(ex, id), '');
     lines.push(...formatWhy(explain(world)), '');
   }
@@ -114,6 +118,7 @@ export function exploreSummary(r: ExploreResult): string {
   const extra = [
     r.pruned ? `${r.pruned} cut short by sleep sets` : '',
     r.cut ? `${r.cut} cut at the step bound` : '',
+    r.unfair ? `${r.unfair} cut as unfair at the livelock bound` : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -121,7 +126,9 @@ export function exploreSummary(r: ExploreResult): string {
     r.stop === 'found'
       ? 'stopped at the first counterexample'
       : r.complete
-        ? 'complete: every schedule explored'
+        ? r.unfair
+          ? 'complete: every fair schedule explored'
+          : 'complete: every schedule explored'
         : r.stop === 'max-executions'
           ? 'INCOMPLETE: hit --max-executions'
           : r.stop === 'max-time'

@@ -116,6 +116,22 @@ const CASES: readonly Case[] = [
     status: 0,
     contains: [/^my-falloc-dio on v6\.6: ok/],
   },
+  {
+    file: 'polite-backoff.ts',
+    args: ['--livelock-bound', '60'],
+    status: 1,
+    contains: [
+      'verdict: livelock: t1/101, t2/102 ran 60 steps without progress, repeating a cycle of 6 steps',
+      `these 6 steps repeat forever (the schedule repeats them from step 31 on; no progress since step 1):
+     55  t1/101  mutex_trylock(B)
+     56  t2/102  mutex_unlock(B)
+     57  t1/101  mutex_unlock(A)
+     58  t2/102  mutex_lock(B)
+     59  t1/101  mutex_lock(A)
+     60  t2/102  mutex_trylock(A)
+`,
+    ],
+  },
 ];
 
 describe('examples', () => {

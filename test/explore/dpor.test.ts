@@ -273,7 +273,14 @@ async function runParallel(model: Model, workers: number, budget: number, mode: 
       const strategy = new DporStrategy({ mode, unit });
       const before = all.executions;
       all.of(model, strategy);
-      const explore = { executions: all.executions - before, steps: 0, maxDepth: 0, cut: 0, pruned: 0 };
+      const explore = {
+        executions: all.executions - before,
+        steps: 0,
+        maxDepth: 0,
+        cut: 0,
+        pruned: 0,
+        unfair: 0,
+      };
       return { explore, found: null, result: strategy.unitResult() };
     });
   const r = await exploreParallel(

@@ -1,5 +1,6 @@
 import { frame, inFrame, kfunc } from '../../core/frames.js';
 import { atomic, type Program, run } from '../../core/op.js';
+import { markProgress } from '../../core/progress.js';
 import { EINTR, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, errname } from '../../sync/errno.js';
 import { lockdep_sys_exit } from '../../sync/lockdep-wire.js';
 import { type CallbackHead, task_work_pending, task_work_run } from '../../sync/task-work.js';
@@ -159,7 +160,11 @@ export function* syscall(cx: Kcx, call: string, body: () => Program<number>): Pr
       cx.actor.frames.length = depth;
       task.inKernel = false;
     }
-    if (out !== 'restart') return out!;
+    if (out === 'restart') continue;
+    // syscall_exit_to_user_mode (kernel/entry/common.c) hands user space a success: progress, for
+    // the livelock bound (a retry loop that only ever sees errors makes none).
+    if (out !== null && out >= 0) markProgress(cx.world, call);
+    return out!;
   }
 }
 

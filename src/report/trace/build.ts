@@ -6,6 +6,7 @@ import { snapshotKernel, snapshotsOf } from '../../kernel/inspect.js';
 import { className } from '../../lockdep/class.js';
 import { lockdepValidator } from '../../sync/lockdep-wire.js';
 import { letterOf } from '../interleaving.js';
+import { cycleJson, cycleLines, livelockCycle } from '../livelock.js';
 import { verdictLine } from '../text.js';
 import { explain, waitForCycles, waitForEdges } from '../why.js';
 import { bioIntervals, blockedIntervals, lockHolds, traceEvents } from './derive.js';
@@ -14,10 +15,13 @@ import type { LockdepGraph, TraceActor, TraceDocument, TraceStep, TraceVerdict }
 function verdictOf(ex: Execution): TraceVerdict {
   const o = ex.outcome;
   const stuck = o.kind === 'deadlock' || o.kind === 'livelock';
+  const cycle = livelockCycle(ex);
   return {
     kind: o.kind,
     line: verdictLine(ex).replace(/^verdict: /, ''),
-    why: stuck ? explain(ex.world) : [],
+    // A fair livelock is explained by the steps it repeats; the viewer lists `why` as it is.
+    why: cycle ? cycleLines(ex, cycle) : stuck ? explain(ex.world) : [],
+    ...(cycle ? { cycle: cycleJson(ex, cycle) } : {}),
     blocked: stuck ? o.blocked : [],
     cycles: stuck ? waitForCycles(ex.world).map((c) => c.map((a) => a.id)) : [],
     report:
@@ -33,7 +37,8 @@ function lockdepGraph(target: Target, ex: Execution): LockdepGraph | null {
   let v = lockdepValidator(ex.world);
   if (!v) {
     const withLockdep = { ...target, config: { ...target.config, lockdep: true } };
-    v = lockdepValidator(record(withLockdep, ex.schedule).world);
+    // Exactly the counterexample's steps: no livelock bound (the one it was found with is not known here).
+    v = lockdepValidator(record(withLockdep, ex.schedule, ex.schedule.length, 0).world);
   }
   if (!v) return null;
   const o = ex.outcome;

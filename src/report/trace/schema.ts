@@ -17,6 +17,26 @@ function object(properties: Record<string, unknown>) {
   } as const;
 }
 
+/** An object schema with properties that may be absent. */
+function withOptional<T extends ReturnType<typeof object>>(base: T, optional: Record<string, unknown>) {
+  return { ...base, properties: { ...base.properties, ...optional } } as const;
+}
+
+/** A livelock's repeating cycle (present only on a livelock found by the livelock bound). */
+const cycle = object({
+  window: int,
+  from: int,
+  since: int,
+  period: int,
+  periodic: { type: 'boolean' },
+  actors: strings,
+  steps: {
+    type: 'array',
+    items: object({ index: int, actor: int, label: str, alt: int, op: str }),
+    minItems: 1,
+  },
+});
+
 const objectRef = object({ oid: int, name: str });
 const queue = { type: 'array', items: object({ name: str, oid: int, items: strings }) } as const;
 
@@ -60,14 +80,17 @@ export const TRACE_SCHEMA = {
       config: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     }),
     token: str,
-    verdict: object({
-      kind: { enum: ['deadlock', 'livelock', 'assertion', 'lockdep', 'dept', 'ok', 'bound', 'pruned'] },
-      line: str,
-      why: strings,
-      blocked: { type: 'array', items: int },
-      cycles: { type: 'array', items: { type: 'array', items: int, minItems: 1 } },
-      report: { type: ['string', 'null'] },
-    }),
+    verdict: withOptional(
+      object({
+        kind: { enum: ['deadlock', 'livelock', 'assertion', 'lockdep', 'dept', 'ok', 'bound', 'pruned'] },
+        line: str,
+        why: strings,
+        blocked: { type: 'array', items: int },
+        cycles: { type: 'array', items: { type: 'array', items: int, minItems: 1 } },
+        report: { type: ['string', 'null'] },
+      }),
+      { cycle },
+    ),
     actors: {
       type: 'array',
       items: object({

@@ -116,6 +116,31 @@ export interface TraceVerdict {
   readonly cycles: readonly (readonly number[])[];
   /** The lockdep or DEPT report text, the assertion message, or null. */
   readonly report: string | null;
+  /** A livelock found by the livelock bound: the steps that repeat. Absent for every other verdict. */
+  readonly cycle?: TraceCycle;
+}
+
+/** The repeating cycle of a livelock (`--livelock-bound`): which actors run which ops, on repeat. */
+export interface TraceCycle {
+  /** Steps without progress when the livelock was declared. */
+  readonly window: number;
+  /** Step number of the first step without progress. */
+  readonly from: number;
+  /** Step number from which the schedule repeats with `period` to its end. */
+  readonly since: number;
+  readonly period: number;
+  /** False when nothing repeats in the window's last half: `steps` is then that half. */
+  readonly periodic: boolean;
+  /** The actors in the cycle, by label. */
+  readonly actors: readonly string[];
+  /** One turn: the execution's last `period` steps. */
+  readonly steps: readonly {
+    readonly index: number;
+    readonly actor: number;
+    readonly label: string;
+    readonly alt: number;
+    readonly op: string;
+  }[];
 }
 
 /** A `lockstep-trace` document. */
