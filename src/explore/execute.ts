@@ -1,6 +1,7 @@
 import type { Actor } from '../core/actor.js';
 import { LockstepError, ModelAssertion } from '../core/errors.js';
 import type { FnInfo } from '../core/frames.js';
+import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
 import { World } from '../core/world.js';
 import type { Strategy } from './strategy.js';
@@ -48,6 +49,8 @@ export interface Execution {
   readonly outcome: Outcome;
 }
 
+const NO_CHOICES: readonly Choice[] = [];
+
 function where(actor: Actor): string {
   const f = actor.frames[actor.frames.length - 1];
   return f ? `${f.name} (${f.file})` : 'its program';
@@ -69,6 +72,14 @@ export function execute(
   model.build(world);
   const schedule: Choice[] = [];
   let last = -1;
+  // One choice point per execution, updated in place before each pick: strategies read it during
+  // `pick` and keep no reference to it (they may keep its `choices` and `op`, which never change).
+  const point = {
+    choices: NO_CHOICES,
+    depth: 0,
+    last,
+    op: (x: Choice): Op => world.actors[x.actor]!.pending!,
+  };
   for (;;) {
     const choices = world.choices();
     if (choices.length === 0) {
@@ -83,12 +94,10 @@ export function execute(
       return { world, schedule, outcome };
     }
     if (schedule.length >= maxSteps) return { world, schedule, outcome: { kind: 'bound' } };
-    const c = strategy.pick({
-      choices,
-      depth: schedule.length,
-      last,
-      op: (x) => world.actors[x.actor]!.pending!,
-    });
+    point.choices = choices;
+    point.depth = schedule.length;
+    point.last = last;
+    const c = strategy.pick(point);
     if (c === null) return { world, schedule, outcome: { kind: 'pruned' } };
     schedule.push(c);
     try {
