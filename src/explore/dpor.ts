@@ -1,5 +1,6 @@
 import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
+import { StepLog } from './step-log.js';
 import { type ChoicePoint, preferLast, type Strategy } from './strategy.js';
 import {
   dependent,
@@ -81,13 +82,13 @@ export class DporStrategy implements Strategy {
   /** Depth from which this execution leaves the previous one; races before it were handled then. */
   private divergence = 0;
   private done = false;
-  /** Steps of the current execution, with their vector clocks (happens-before) and owners' counts. */
-  private events: Event[] = [];
-  private clocks: number[][] = [];
-  private local: number[] = [];
-  private lastOf: number[] = [];
-  private lastWrite = new Map<number, number>();
-  private readsSince = new Map<number, number[]>();
+  /**
+   * Steps of the current execution with their happens-before; kept across executions, since the
+   * next one replays the steps before its divergence (`record` checks that they are the same).
+   */
+  private readonly log = new StepLog();
+  /** Races of the current step, reused. */
+  private readonly racing: number[] = [];
   /** The enabled ops at each depth of this execution (from the divergence on), for disabling races. */
   private enabledAt: (readonly Choice[])[] = [];
   /** The pending op of an actor, in the current execution's world. */
@@ -149,13 +150,7 @@ export class DporStrategy implements Strategy {
 
   beginExecution(): boolean {
     if (this.done) return false;
-    this.events = [];
-    this.clocks = [];
-    this.local = [];
-    this.lastOf = [];
-    this.lastWrite.clear();
-    this.readsSince.clear();
-    this.enabledAt = [];
+    if (this.enabledAt.length > this.divergence) this.enabledAt.length = this.divergence;
     this.picked = -1;
     this.skipped = false;
     return true;
@@ -328,12 +323,12 @@ export class DporStrategy implements Strategy {
 
   /** Whether step `i` happens before step `k` (vector clocks). */
   private hb(i: number, k: number): boolean {
-    return (this.clocks[k]![this.events[i]!.actor] ?? 0) >= this.local[i]!;
+    return this.log.hb(i, k);
   }
 
   /** Step `d` disabled steps that were enabled before it: schedule each before it. */
   private disabledBy(d: number, now: readonly Choice[]): void {
-    const stepper = this.events[d]!.actor;
+    const stepper = this.log.events[d]!.actor;
     const before = this.enabledAt[d];
     if (!before || !this.opOf) return;
     for (const { actor, alt } of before) {
@@ -344,62 +339,47 @@ export class DporStrategy implements Strategy {
     }
   }
 
-  /** Appends step `j`: its clock from the steps it conflicts with, and (past the divergence) its races. */
+  /**
+   * Appends step `j`: its clock from the steps it conflicts with, and (past the divergence) its
+   * races. A step before the divergence that the log already holds from the previous execution
+   * (the same actor and outcome, so the same step) is kept as it is.
+   */
   private record(ev: Event, j: number): void {
-    const candidates: number[] = [];
-    for (const o of ev.w) {
-      const lw = this.lastWrite.get(o);
-      if (lw !== undefined) candidates.push(lw);
-      const rs = this.readsSince.get(o);
-      if (rs) for (const x of rs) if (!candidates.includes(x)) candidates.push(x);
+    const log = this.log;
+    if (j < log.size) {
+      if (j < this.divergence && sameEvent(log.events[j]!, ev)) return;
+      log.truncate(j);
     }
-    for (const o of ev.r) {
-      const lw = this.lastWrite.get(o);
-      if (lw !== undefined && !candidates.includes(lw)) candidates.push(lw);
-    }
-    const prev = this.lastOf[ev.actor] ?? -1;
-    const clock = prev >= 0 ? this.clocks[prev]!.slice() : [];
-    for (const c of candidates) {
-      const cc = this.clocks[c]!;
-      for (let a = 0; a < cc.length; a++) if ((clock[a] ?? 0) < cc[a]!) clock[a] = cc[a]!;
-    }
-    for (let a = 0; a < clock.length; a++) clock[a] ??= 0;
-    const n = prev >= 0 ? this.local[prev]! + 1 : 1;
-    clock[ev.actor] = n;
-    this.events.push(ev);
-    this.clocks.push(clock);
-    this.local.push(n);
-    this.lastOf[ev.actor] = j;
-    if (j >= this.divergence) this.races(ev, j, prev, candidates);
-    for (const o of ev.w) {
-      this.lastWrite.set(o, j);
-      this.readsSince.delete(o);
-    }
-    for (const o of ev.r) {
-      const rs = this.readsSince.get(o);
-      if (rs) rs.push(j);
-      else this.readsSince.set(o, [j]);
-    }
+    log.push(ev);
+    if (j >= this.divergence) this.races(ev, j, log.prev(j), log.candidates);
   }
 
   /** The races of step `j` and the reversal each schedules. */
   private races(ev: Event, j: number, prev: number, candidates: readonly number[]): void {
-    const racing: number[] = [];
-    const afterPrev = (c: number): boolean => prev < 0 || !this.hb(c, prev);
+    const events = this.log.events;
+    const racing = this.racing;
+    racing.length = 0;
     for (const c of candidates) {
-      if (this.events[c]!.actor === ev.actor || !afterPrev(c)) continue;
-      if (candidates.some((o) => o !== c && this.hb(c, o))) continue;
-      racing.push(c);
+      if (events[c]!.actor === ev.actor || (prev >= 0 && this.hb(c, prev))) continue;
+      let covered = false;
+      for (const o of candidates) if (o !== c && this.hb(c, o)) covered = true;
+      if (!covered) racing.push(c);
     }
     if (ev.guarded) {
       for (let c = j - 1; c >= 0; c--) {
-        const e = this.events[c]!;
-        if (e.actor !== ev.actor && dependent(e, ev) && afterPrev(c) && !racing.includes(c)) racing.push(c);
+        const e = events[c]!;
+        if (
+          e.actor !== ev.actor &&
+          dependent(e, ev) &&
+          (prev < 0 || !this.hb(c, prev)) &&
+          !racing.includes(c)
+        )
+          racing.push(c);
       }
     }
     for (const i of racing) {
       const v: Event[] = [];
-      for (let k = i + 1; k < j; k++) if (!this.hb(i, k)) v.push(this.events[k]!);
+      for (let k = i + 1; k < j; k++) if (!this.hb(i, k)) v.push(events[k]!);
       v.push(ev);
       this.schedule(this.stack[i]!, v);
     }

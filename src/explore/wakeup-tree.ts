@@ -26,13 +26,61 @@ function ids(objects: Op['touches'] | undefined): readonly number[] {
   return objects.map((o) => o.oid);
 }
 
+// Most steps touch one object and have one outcome: their events are made once per actor, object
+// and kind, and shared by every execution (events are values: nobody changes one), so the millions
+// of steps of an exploration do not each allocate an event and its id array.
+const ONE: (readonly number[])[] = [];
+/** Per actor, per object id: the event of an always-enabled write, a guarded write, a read. */
+const WRITES: Event[][] = [];
+const GUARDED: Event[][] = [];
+const READS: Event[][] = [];
+
+function single(oid: number): readonly number[] {
+  let a = ONE[oid];
+  if (a === undefined) {
+    a = [oid];
+    ONE[oid] = a;
+  }
+  return a;
+}
+
+function shared(table: Event[][], actor: number, oid: number, make: () => Event): Event {
+  let row = table[actor];
+  if (row === undefined) {
+    row = [];
+    table[actor] = row;
+  }
+  let ev = row[oid];
+  if (ev === undefined) {
+    ev = make();
+    row[oid] = ev;
+  }
+  return ev;
+}
+
 /** The event a choice makes, from the op its actor would run. */
 export function eventOf(c: Choice, op: Op): Event {
+  const { touches, reads } = op;
+  if (c.alt === 0 && op.alternatives === undefined) {
+    const nw = touches.length;
+    const nr = reads === undefined ? 0 : reads.length;
+    const guarded = op.wait !== undefined;
+    if (nw === 1 && nr === 0) {
+      const oid = touches[0]!.oid;
+      const make = (): Event => ({ actor: c.actor, alt: 0, w: single(oid), r: NO_OBJECTS, alts: 1, guarded });
+      return shared(guarded ? GUARDED : WRITES, c.actor, oid, make);
+    }
+    if (nw === 0 && nr === 1 && !guarded) {
+      const oid = reads![0]!.oid;
+      const make = (): Event => ({ actor: c.actor, alt: 0, w: NO_OBJECTS, r: single(oid), alts: 1, guarded });
+      return shared(READS, c.actor, oid, make);
+    }
+  }
   return {
     actor: c.actor,
     alt: c.alt,
-    w: ids(op.touches),
-    r: ids(op.reads),
+    w: ids(touches),
+    r: ids(reads),
     alts: op.alternatives ?? 1,
     guarded: op.wait !== undefined,
   };
