@@ -321,14 +321,9 @@ export class DporStrategy implements Strategy {
     branch.wut.push({ ev: first[0]!, children: [] });
   }
 
-  /** Whether step `i` happens before step `k` (vector clocks). */
-  private hb(i: number, k: number): boolean {
-    return this.log.hb(i, k);
-  }
-
   /** Step `d` disabled steps that were enabled before it: schedule each before it. */
   private disabledBy(d: number, now: readonly Choice[]): void {
-    const stepper = this.log.events[d]!.actor;
+    const stepper = this.log.event(d).actor;
     const before = this.enabledAt[d];
     if (!before || !this.opOf) return;
     for (const { actor, alt } of before) {
@@ -347,39 +342,40 @@ export class DporStrategy implements Strategy {
   private record(ev: Event, j: number): void {
     const log = this.log;
     if (j < log.size) {
-      if (j < this.divergence && sameEvent(log.events[j]!, ev)) return;
+      if (j < this.divergence && sameEvent(log.event(j), ev)) return;
       log.truncate(j);
     }
     log.push(ev);
-    if (j >= this.divergence) this.races(ev, j, log.prev(j), log.candidates);
+    if (j >= this.divergence) this.races(ev, j, log.prev(j));
   }
 
-  /** The races of step `j` and the reversal each schedules. */
-  private races(ev: Event, j: number, prev: number, candidates: readonly number[]): void {
-    const events = this.log.events;
+  /** The races of step `j` (its conflicts are the log's candidates) and the reversal each schedules. */
+  private races(ev: Event, j: number, prev: number): void {
+    const log = this.log;
+    const candidates = log.candidates;
+    const nc = log.conflicts;
     const racing = this.racing;
-    racing.length = 0;
-    for (const c of candidates) {
-      if (events[c]!.actor === ev.actor || (prev >= 0 && this.hb(c, prev))) continue;
+    let nr = 0;
+    for (let x = 0; x < nc; x++) {
+      const c = candidates[x]!;
+      if (log.event(c).actor === ev.actor || (prev >= 0 && log.hb(c, prev))) continue;
       let covered = false;
-      for (const o of candidates) if (o !== c && this.hb(c, o)) covered = true;
-      if (!covered) racing.push(c);
+      for (let y = 0; y < nc && !covered; y++) if (y !== x && log.hb(c, candidates[y]!)) covered = true;
+      if (!covered) racing[nr++] = c;
     }
     if (ev.guarded) {
       for (let c = j - 1; c >= 0; c--) {
-        const e = events[c]!;
-        if (
-          e.actor !== ev.actor &&
-          dependent(e, ev) &&
-          (prev < 0 || !this.hb(c, prev)) &&
-          !racing.includes(c)
-        )
-          racing.push(c);
+        const e = log.event(c);
+        if (e.actor === ev.actor || !dependent(e, ev) || (prev >= 0 && log.hb(c, prev))) continue;
+        let known = false;
+        for (let y = 0; y < nr && !known; y++) if (racing[y] === c) known = true;
+        if (!known) racing[nr++] = c;
       }
     }
-    for (const i of racing) {
+    for (let x = 0; x < nr; x++) {
+      const i = racing[x]!;
       const v: Event[] = [];
-      for (let k = i + 1; k < j; k++) if (!this.hb(i, k)) v.push(events[k]!);
+      for (let k = i + 1; k < j; k++) if (!log.hb(i, k)) v.push(log.event(k));
       v.push(ev);
       this.schedule(this.stack[i]!, v);
     }

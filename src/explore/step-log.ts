@@ -26,8 +26,10 @@ function grown(a: Ints, need: number, fill = 0): Ints {
  * object, and an undo log to go back to any earlier step.
  */
 export class StepLog {
-  /** The recorded steps, in order. */
-  readonly events: Event[] = [];
+  /** The recorded steps, in order: the first `size` entries (the rest are stale). */
+  private readonly events: Event[] = [];
+  /** Number of steps recorded. */
+  size = 0;
   /** Vector clocks, one row of `width` entries per step: entry a counts actor a's steps before it. */
   private clocks = new Int32Array(1024);
   private width = 8;
@@ -53,15 +55,17 @@ export class StepLog {
   /** Per step: `reads` and `undos` before it, to undo back to it. */
   private readMark = new Int32Array(256);
   private undoMark = new Int32Array(256);
-  /** Steps the current step conflicts with (its last writers and, for a write, the reads since). */
-  readonly candidates: number[] = [];
+  /** Steps the last step pushed conflicts with (its last writers and, for a write, the reads since). */
+  candidates = new Int32Array(64);
+  /** How many entries of `candidates` are set. */
+  conflicts = 0;
   /** Per step: the stamp of the last `candidates` it is in, to keep them distinct. */
   private seen = new Int32Array(256);
   private stamp = 0;
 
-  /** Number of steps recorded. */
-  get size(): number {
-    return this.events.length;
+  /** Step `i`. */
+  event(i: number): Event {
+    return this.events[i]!;
   }
 
   /** Whether step `i` happens before step `k`. */
@@ -77,20 +81,20 @@ export class StepLog {
   /** Forgets the steps from `j` on. */
   truncate(j: number): void {
     const events = this.events;
-    if (j >= events.length) return;
+    if (j >= this.size) return;
     const um = this.undoMark[j]!;
     for (let u = this.undos - 1; u >= um; u--) this.lastWrite[this.undoObj[u]!] = this.undoOld[u]!;
     this.undos = um;
     const rm = this.readMark[j]!;
     for (let e = this.reads - 1; e >= rm; e--) this.lastRead[this.readObj[e]!] = this.readPrev[e]!;
     this.reads = rm;
-    for (let k = events.length - 1; k >= j; k--) this.lastOf[events[k]!.actor] = this.prevOf[k]!;
-    events.length = j;
+    for (let k = this.size - 1; k >= j; k--) this.lastOf[events[k]!.actor] = this.prevOf[k]!;
+    this.size = j;
   }
 
   /** Appends a step: its clock from its actor's previous step and the steps in `candidates`. */
   push(ev: Event): void {
-    const j = this.events.length;
+    const j = this.size;
     this.reserve(j, ev);
     this.collect(ev);
     const w = this.width;
@@ -100,7 +104,7 @@ export class StepLog {
     if (prev >= 0) clocks.copyWithin(row, prev * w, prev * w + w);
     else clocks.fill(0, row, row + w);
     const cs = this.candidates;
-    for (let i = 0; i < cs.length; i++) {
+    for (let i = 0, nc = this.conflicts; i < nc; i++) {
       const from = cs[i]! * w;
       for (let a = 0; a < w; a++) {
         const x = clocks[from + a]!;
@@ -112,7 +116,9 @@ export class StepLog {
     this.local[j] = n;
     this.prevOf[j] = prev;
     this.lastOf[ev.actor] = j;
-    this.events.push(ev);
+    if (j < this.events.length) this.events[j] = ev;
+    else this.events.push(ev);
+    this.size = j + 1;
     this.readMark[j] = this.reads;
     this.undoMark[j] = this.undos;
     for (const o of ev.w) {
@@ -134,45 +140,55 @@ export class StepLog {
    * object its last write then the reads since (oldest first), then per read object its last write.
    */
   private collect(ev: Event): void {
-    const cs = this.candidates;
-    cs.length = 0;
     if (this.stamp === 0x7fffffff) {
       this.seen.fill(0);
       this.stamp = 0;
     }
     const stamp = ++this.stamp;
+    const seen = this.seen;
+    let n = 0;
     for (const o of ev.w) {
       const lw = this.lastWrite[o]!;
-      if (lw >= 0 && this.seen[lw] !== stamp) {
-        this.seen[lw] = stamp;
-        cs.push(lw);
+      if (lw >= 0 && seen[lw] !== stamp) {
+        seen[lw] = stamp;
+        n = this.add(n, lw);
       }
-      const from = cs.length;
+      const from = n;
       for (let e = this.lastRead[o]!; e >= 0 && this.readStep[e]! > lw; e = this.readPrev[e]!) {
         const s = this.readStep[e]!;
-        if (this.seen[s] === stamp) continue;
-        this.seen[s] = stamp;
-        cs.push(s);
+        if (seen[s] === stamp) continue;
+        seen[s] = stamp;
+        n = this.add(n, s);
       }
-      for (let a = from, b = cs.length - 1; a < b; a++, b--) {
-        const t = cs[a]!;
-        cs[a] = cs[b]!;
-        cs[b] = t;
+      // Read newest first; DPOR takes them oldest first.
+      const cs = this.candidates;
+      for (let x = from, y = n - 1; x < y; x++, y--) {
+        const t = cs[x]!;
+        cs[x] = cs[y]!;
+        cs[y] = t;
       }
     }
     for (const o of ev.r) {
       const lw = this.lastWrite[o]!;
-      if (lw >= 0 && this.seen[lw] !== stamp) {
-        this.seen[lw] = stamp;
-        cs.push(lw);
+      if (lw >= 0 && seen[lw] !== stamp) {
+        seen[lw] = stamp;
+        n = this.add(n, lw);
       }
     }
+    this.conflicts = n;
+  }
+
+  /** Sets candidate `n` to step `s`; returns the new count. */
+  private add(n: number, s: number): number {
+    if (n === this.candidates.length) this.candidates = grown(this.candidates, n + 1);
+    this.candidates[n] = s;
+    return n + 1;
   }
 
   /** Room for step `j` and the objects and actor of `ev`. */
   private reserve(j: number, ev: Event): void {
     if (ev.actor >= this.width) this.widen(ev.actor + 1);
-    if (j + 1 > this.local.length) {
+    if (j >= this.local.length) {
       const n = j + 1;
       this.local = grown(this.local, n);
       this.prevOf = grown(this.prevOf, n);
@@ -180,21 +196,27 @@ export class StepLog {
       this.undoMark = grown(this.undoMark, n);
       this.seen = grown(this.seen, n);
     }
-    this.clocks = grown(this.clocks, (j + 1) * this.width);
-    this.lastOf = grown(this.lastOf, ev.actor + 1, NONE);
+    if ((j + 1) * this.width > this.clocks.length) this.clocks = grown(this.clocks, (j + 1) * this.width);
+    if (ev.actor >= this.lastOf.length) this.lastOf = grown(this.lastOf, ev.actor + 1, NONE);
+    const w = ev.w;
+    const r = ev.r;
     let top = -1;
-    for (const o of ev.w) if (o > top) top = o;
-    for (const o of ev.r) if (o > top) top = o;
+    for (let i = 0; i < w.length; i++) if (w[i]! > top) top = w[i]!;
+    for (let i = 0; i < r.length; i++) if (r[i]! > top) top = r[i]!;
     if (top >= this.lastWrite.length) {
       this.lastWrite = grown(this.lastWrite, top + 1, NONE);
       this.lastRead = grown(this.lastRead, top + 1, NONE);
     }
-    this.undoObj = grown(this.undoObj, this.undos + ev.w.length);
-    this.undoOld = grown(this.undoOld, this.undos + ev.w.length);
-    const r = this.reads + ev.r.length;
-    this.readStep = grown(this.readStep, r);
-    this.readObj = grown(this.readObj, r);
-    this.readPrev = grown(this.readPrev, r);
+    if (this.undos + w.length > this.undoObj.length) {
+      this.undoObj = grown(this.undoObj, this.undos + w.length);
+      this.undoOld = grown(this.undoOld, this.undos + w.length);
+    }
+    if (this.reads + r.length > this.readStep.length) {
+      const n = this.reads + r.length;
+      this.readStep = grown(this.readStep, n);
+      this.readObj = grown(this.readObj, n);
+      this.readPrev = grown(this.readPrev, n);
+    }
   }
 
   /** Rows of at least `n` actors: moves every recorded clock to the new width. */
@@ -202,9 +224,8 @@ export class StepLog {
     let w = this.width * 2;
     while (w < n) w *= 2;
     const old = this.width;
-    const next = new Int32Array(Math.max(this.clocks.length, (this.events.length + 1) * w));
-    for (let k = 0; k < this.events.length; k++)
-      next.set(this.clocks.subarray(k * old, k * old + old), k * w);
+    const next = new Int32Array(Math.max(this.clocks.length, (this.size + 1) * w));
+    for (let k = 0; k < this.size; k++) next.set(this.clocks.subarray(k * old, k * old + old), k * w);
     this.clocks = next;
     this.width = w;
   }
