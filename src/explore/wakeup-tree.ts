@@ -172,7 +172,11 @@ export function insert(roots: WakeupNode[], v: readonly Event[]): boolean {
       const at = weakInitial(n.ev, w);
       if (at === NOT_INITIAL) continue;
       if (n.children.length === 0) return false;
-      if (at < w.length) w.splice(at, 1);
+      if (at < w.length) {
+        // Remove w[at] in place (splice would make an array of the removed step).
+        for (let k = at; k < w.length - 1; k++) w[k] = w[k + 1]!;
+        w.pop();
+      }
       if (w.length === 0) return false;
       next = n;
       break;
