@@ -1,10 +1,12 @@
 // Throughput of optimal DPOR (the default strategy) on the classic benchmark models and the seed
 // scenario: executions, traces, steps, time, steps/s, executions/s and peak heap, single-process.
 // A model that explores in under a second is explored again until a second has passed, so that its
-// rates are those of warm code; `ms` is then the time of one exploration. Run with `npm run bench`
-// (with the rest) or `npm run build && node bench/throughput.mjs`.
+// rates are those of warm code; `ms` is then the time of one exploration. Each row runs in a fresh
+// process, so that the code V8 optimised for one model (its op shapes) does not slow the next. Run with
+// `npm run bench` (with the rest) or `npm run build && node bench/throughput.mjs`.
 
-import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DporStrategy,
   explore,
@@ -81,29 +83,38 @@ function row(cells) {
     .join(' ');
 }
 
-/** Prints the throughput table. */
-export function runThroughputTable() {
-  console.log(
-    '\nOptimal DPOR throughput, one process: median exploration (peak heap sampled every 1000 executions)',
-  );
-  console.log(row(['model', 'verdict', 'execs', 'traces', 'steps', 'ms', 'steps/s', 'execs/s', 'heap MB']));
-  for (const c of THROUGHPUT_CASES) {
-    const m = measureThroughput(c.model);
-    const r = m.result;
-    console.log(
-      row([
-        c.name,
-        r.found ? r.found.outcome.kind : r.complete ? 'ok' : 'incomplete',
-        r.executions,
-        r.traces ?? '-',
-        r.steps,
-        m.ms.toFixed(0),
-        Math.round(m.stepsPerSec),
-        Math.round(m.execsPerSec),
-        m.peakHeapMB.toFixed(1),
-      ]),
-    );
-  }
+/** One row, measured in this process: the cells of the table. */
+function measureRow(c) {
+  const m = measureThroughput(c.model);
+  const r = m.result;
+  return [
+    c.name,
+    r.found ? r.found.outcome.kind : r.complete ? 'ok' : 'incomplete',
+    r.executions,
+    r.traces ?? '-',
+    r.steps,
+    m.ms.toFixed(0),
+    Math.round(m.stepsPerSec),
+    Math.round(m.execsPerSec),
+    m.peakHeapMB.toFixed(1),
+  ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) runThroughputTable();
+/** Prints the throughput table, each row measured in a child process. */
+export function runThroughputTable() {
+  console.log(
+    '\nOptimal DPOR throughput, one process per row: median exploration (peak heap sampled every 1000 executions)',
+  );
+  console.log(row(['model', 'verdict', 'execs', 'traces', 'steps', 'ms', 'steps/s', 'execs/s', 'heap MB']));
+  const self = fileURLToPath(import.meta.url);
+  THROUGHPUT_CASES.forEach((_, i) => {
+    const out = execFileSync(process.execPath, [self, '--row', String(i)], { encoding: 'utf8' });
+    console.log(row(JSON.parse(out)));
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const at = process.argv.indexOf('--row');
+  if (at > 0) console.log(JSON.stringify(measureRow(THROUGHPUT_CASES[Number(process.argv[at + 1])])));
+  else runThroughputTable();
+}

@@ -364,9 +364,11 @@ export class DporStrategy implements Strategy {
       if (!covered) racing[nr++] = c;
     }
     if (ev.guarded) {
-      for (let c = j - 1; c >= 0; c--) {
-        const e = log.event(c);
-        if (e.actor === ev.actor || !dependent(e, ev) || (prev >= 0 && log.hb(c, prev))) continue;
+      // Every earlier step it conflicts with through an object, newest first.
+      const n = log.conflicting(ev, j);
+      for (let h = 0; h < n; h++) {
+        const c = log.history[h]!;
+        if (log.event(c).actor === ev.actor || (prev >= 0 && log.hb(c, prev))) continue;
         let known = false;
         for (let y = 0; y < nr && !known; y++) if (racing[y] === c) known = true;
         if (!known) racing[nr++] = c;

@@ -59,6 +59,8 @@ export class StepLog {
   candidates = new Int32Array(64);
   /** How many entries of `candidates` are set. */
   conflicts = 0;
+  /** Earlier steps that touch an object of the last step `conflicting` was asked about, newest first. */
+  history = new Int32Array(64);
   /** Per step: the stamp of the last `candidates` it is in, to keep them distinct. */
   private seen = new Int32Array(256);
   private stamp = 0;
@@ -140,11 +142,7 @@ export class StepLog {
    * object its last write then the reads since (oldest first), then per read object its last write.
    */
   private collect(ev: Event): void {
-    if (this.stamp === 0x7fffffff) {
-      this.seen.fill(0);
-      this.stamp = 0;
-    }
-    const stamp = ++this.stamp;
+    const stamp = this.nextStamp();
     const seen = this.seen;
     let n = 0;
     for (const o of ev.w) {
@@ -183,6 +181,54 @@ export class StepLog {
     if (n === this.candidates.length) this.candidates = grown(this.candidates, n + 1);
     this.candidates[n] = s;
     return n + 1;
+  }
+
+  /**
+   * Fills `history` with every step before `j` that writes an object `ev` touches or reads, or
+   * reads an object it writes (a conflict through objects), newest first; returns how many.
+   */
+  conflicting(ev: Event, j: number): number {
+    const stamp = this.nextStamp();
+    let n = 0;
+    for (const o of ev.w) {
+      n = this.writers(o, j, stamp, n);
+      for (let e = this.lastRead[o]!; e >= 0; e = this.readPrev[e]!)
+        n = this.keep(this.readStep[e]!, j, stamp, n);
+    }
+    for (const o of ev.r) n = this.writers(o, j, stamp, n);
+    if (n > 1) this.history.subarray(0, n).sort().reverse();
+    return n;
+  }
+
+  /** Adds every write of `o` before step `j` to `history`. */
+  private writers(o: number, j: number, stamp: number, n: number): number {
+    let m = n;
+    for (let s = this.lastWrite[o]!; s >= 0; ) {
+      m = this.keep(s, j, stamp, m);
+      // The write's undo entry holds the previous writer of `o`.
+      let u = this.undoMark[s]!;
+      while (this.undoObj[u] !== o) u++;
+      s = this.undoOld[u]!;
+    }
+    return m;
+  }
+
+  /** Adds step `s` to `history` when it is before `j` and not there yet. */
+  private keep(s: number, j: number, stamp: number, n: number): number {
+    if (s >= j || this.seen[s] === stamp) return n;
+    this.seen[s] = stamp;
+    if (n === this.history.length) this.history = grown(this.history, n + 1);
+    this.history[n] = s;
+    return n + 1;
+  }
+
+  /** A fresh stamp for `seen`. */
+  private nextStamp(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
   }
 
   /** Room for step `j` and the objects and actor of `ev`. */
