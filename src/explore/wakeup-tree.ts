@@ -84,7 +84,12 @@ export function eventOf(c: Choice, op: Op): Event {
 }
 
 function overlap(a: readonly number[], b: readonly number[]): boolean {
-  for (const x of a) if (b.includes(x)) return true;
+  const nb = b.length;
+  if (nb === 0) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    for (let k = 0; k < nb; k++) if (b[k] === x) return true;
+  }
   return false;
 }
 
