@@ -92,7 +92,13 @@ export class World {
     if (this.inspecting) this.observers.push(observer);
   }
 
-  /** Creates an actor and runs its program up to its first op. */
+  /**
+   * Creates an actor and runs its program up to its first op. Pass a generator function declared
+   * once (`(actor) => thread(actor, objects)`), not a `function* () {...}` written inside the
+   * model's build: V8 gives each new generator closure its own prototype and hidden class on first
+   * call, in old space, and they keep the whole world alive through minor collections (the indexer
+   * benchmark ran 3x slower that way).
+   */
   spawn(kind: ActorKind, comm: string, pid: number, program: (actor: Actor) => Program): Actor {
     const actor = new Actor(this.actors.length, kind, comm, pid);
     this.actors.push(actor);
