@@ -5,6 +5,7 @@
 import { MATRIX_ROWS, runMatrix } from '../dist/api/matrix.js';
 import { DfsStrategy, DporStrategy, explore, modelOf, resolveTarget } from '../dist/index.js';
 import { runSpinBench } from './spin.mjs';
+import { runThroughputTable } from './throughput.mjs';
 
 // `naive`: also run the DFS without sleep sets (minutes past loops=1, so only there).
 const cases = [
@@ -76,6 +77,9 @@ for (const c of cases) {
     );
   }
 }
+
+// Optimal DPOR on the classic benchmark models and the seed scenario: steps/s, executions/s, heap.
+runThroughputTable();
 
 // The whole verdict matrix, as `lockstep matrix` runs it.
 {

@@ -1,6 +1,39 @@
+import type { Actor } from '../core/actor.js';
+import type { Program } from '../core/op.js';
 import { type Benchmark, benchmark } from './benchmark.js';
-import { load, printVars, store, type Var, vars } from './memory.js';
-import { mutex_lock, mutex_unlock, mutexes } from './mutex.js';
+import { loadOp, printVars, storeOp, type Var, vars } from './memory.js';
+import { lockOp, type Mutex, mutexes, unlockOp } from './mutex.js';
+
+/**
+ * A thread on inode `i`: under `locki`, if the inode has no block yet, scans the blocks from
+ * `(i * 2) % NUMBLOCKS` for a free one, testing and setting `busy[b]` under `lockb[b]`.
+ */
+function* thread(
+  actor: Actor,
+  i: number,
+  locki: Mutex,
+  inode: Var,
+  lockb: readonly Mutex[],
+  busy: readonly Var[],
+): Program<void> {
+  const numblocks = busy.length;
+  yield lockOp(actor, locki);
+  if (((yield loadOp(inode)) as number) === 0) {
+    let b = (i * 2) % numblocks;
+    for (;;) {
+      yield lockOp(actor, lockb[b]!);
+      if (((yield loadOp(busy[b]!)) as number) === 0) {
+        yield storeOp(busy[b]!, 1);
+        yield storeOp(inode, b + 1);
+        yield unlockOp(actor, lockb[b]!);
+        break;
+      }
+      yield unlockOp(actor, lockb[b]!);
+      b = (b + 1) % numblocks;
+    }
+  }
+  yield unlockOp(actor, locki);
+}
 
 /** Options of `filesystem`; the defaults are the published benchmark's. */
 export interface FilesystemOptions {
@@ -30,25 +63,8 @@ export function filesystem(n: number, options: FilesystemOptions = {}): Benchmar
     const lockb = mutexes(world, 'lockb', numblocks);
     const busy: Var[] = vars(world, 'busy', numblocks);
     for (let tid = 0; tid < n; tid++) {
-      world.spawn('task', `fs${tid}`, tid, function* (actor) {
-        const i = tid % numinode;
-        yield* mutex_lock(actor, locki[i]!);
-        if ((yield* load(inode[i]!)) === 0) {
-          let b = (i * 2) % numblocks;
-          for (;;) {
-            yield* mutex_lock(actor, lockb[b]!);
-            if ((yield* load(busy[b]!)) === 0) {
-              yield* store(busy[b]!, 1);
-              yield* store(inode[i]!, b + 1);
-              yield* mutex_unlock(actor, lockb[b]!);
-              break;
-            }
-            yield* mutex_unlock(actor, lockb[b]!);
-            b = (b + 1) % numblocks;
-          }
-        }
-        yield* mutex_unlock(actor, locki[i]!);
-      });
+      const i = tid % numinode;
+      world.spawn('task', `fs${tid}`, tid, (actor) => thread(actor, i, locki[i]!, inode[i]!, lockb, busy));
     }
     return () =>
       `${printVars(inode.filter((v) => v.value !== 0))} | ${printVars(busy.filter((v) => v.value !== 0))}`;

@@ -1,5 +1,16 @@
+import type { Program } from '../core/op.js';
 import { type Benchmark, benchmark } from './benchmark.js';
 import { casOp, printVars, type Var, vars } from './memory.js';
+
+/** Thread `tid`: inserts its `max` values. (One generator function for every world; see `benchmark`.) */
+function* thread(table: readonly Var[], tid: number, max: number): Program<void> {
+  const size = table.length;
+  for (let m = 1; m <= max; m++) {
+    const w = m * 11 + tid;
+    let h = (w * 7) % size;
+    while (!((yield casOp(table[h]!, 0, w)) as boolean)) h = (h + 1) % size;
+  }
+}
 
 /** Options of `indexer`; the defaults are the published benchmark's. */
 export interface IndexerOptions {
@@ -23,15 +34,8 @@ export function indexer(n: number, options: IndexerOptions = {}): Benchmark {
   const suffix = options.size !== undefined || options.max !== undefined ? `,size=${size},max=${max}` : '';
   return benchmark(`indexer(${n}${suffix})`, (world) => {
     const table: Var[] = vars(world, 'table', size);
-    for (let tid = 0; tid < n; tid++) {
-      world.spawn('task', `indexer${tid}`, tid, function* () {
-        for (let m = 1; m <= max; m++) {
-          const w = m * 11 + tid;
-          let h = (w * 7) % size;
-          while (!((yield casOp(table[h]!, 0, w)) as boolean)) h = (h + 1) % size;
-        }
-      });
-    }
+    for (let tid = 0; tid < n; tid++)
+      world.spawn('task', `indexer${tid}`, tid, () => thread(table, tid, max));
     return () => printVars(table.filter((v) => v.value !== 0));
   });
 }

@@ -1,6 +1,18 @@
+import type { Actor } from '../core/actor.js';
+import type { Program } from '../core/op.js';
 import { type Benchmark, benchmark } from './benchmark.js';
-import { load, printVars, store, type Var, vars } from './memory.js';
-import { mutex_lock, mutex_unlock, mutexes } from './mutex.js';
+import { loadOp, printVars, storeOp, type Var, vars } from './memory.js';
+import { lockOp, type Mutex, mutexes, unlockOp } from './mutex.js';
+
+/** A philosopher: takes `first` then `second`, eats (counts a meal), puts both down. */
+function* philosopher(actor: Actor, first: Mutex, second: Mutex, meals: Var): Program<void> {
+  yield lockOp(actor, first);
+  yield lockOp(actor, second);
+  const had = (yield loadOp(meals)) as number;
+  yield storeOp(meals, had + 1);
+  yield unlockOp(actor, second);
+  yield unlockOp(actor, first);
+}
 
 /** Options of `philosophers`. */
 export interface PhilosophersOptions {
@@ -22,13 +34,9 @@ export function philosophers(n: number, options: PhilosophersOptions = {}): Benc
       const left = i;
       const right = (i + 1) % n;
       const [first, second] = ordered && right < left ? [right, left] : [left, right];
-      world.spawn('task', `philosopher${i}`, i, function* (actor) {
-        yield* mutex_lock(actor, forks[first]!);
-        yield* mutex_lock(actor, forks[second]!);
-        yield* store(meals[i]!, (yield* load(meals[i]!)) + 1);
-        yield* mutex_unlock(actor, forks[second]!);
-        yield* mutex_unlock(actor, forks[first]!);
-      });
+      world.spawn('task', `philosopher${i}`, i, (actor) =>
+        philosopher(actor, forks[first]!, forks[second]!, meals[i]!),
+      );
     }
     return () =>
       `${printVars(meals)} held=${forks.map((f) => (f.owner ? String(f.owner.pid) : '-')).join(',')}`;

@@ -1,6 +1,23 @@
+import type { Actor } from '../core/actor.js';
+import type { Program } from '../core/op.js';
 import { type Benchmark, benchmark } from './benchmark.js';
-import { load, printVars, store, Var, vars } from './memory.js';
-import { Mutex, mutex_lock, mutex_unlock } from './mutex.js';
+import { loadOp, printVars, storeOp, Var, vars } from './memory.js';
+import { lockOp, Mutex, unlockOp } from './mutex.js';
+
+/** Writer k: `x = k + 1`, under `lock` when there is one. */
+function* writer(actor: Actor, lock: Mutex | null, x: Var, k: number): Program<void> {
+  if (lock) yield lockOp(actor, lock);
+  yield storeOp(x, k + 1);
+  if (lock) yield unlockOp(actor, lock);
+}
+
+/** A reader: loads `x` (under `lock` when there is one) and keeps it in `seen`. */
+function* reader(actor: Actor, lock: Mutex | null, x: Var, seen: Var): Program<void> {
+  if (lock) yield lockOp(actor, lock);
+  const v = (yield loadOp(x)) as number;
+  if (lock) yield unlockOp(actor, lock);
+  yield storeOp(seen, v);
+}
 
 /** Options of `readersWriters`. */
 export interface ReadersWritersOptions {
@@ -20,22 +37,11 @@ export function readersWriters(r: number, w: number, options: ReadersWritersOpti
   return benchmark(`readers-writers(${r},${w}${locked ? ',locked' : ''})`, (world) => {
     const x = new Var(world.oid(), 'x');
     const seen: Var[] = vars(world, 'seen', r);
-    const lock = new Mutex(world.oid(), 'lock');
-    for (let k = 0; k < w; k++) {
-      world.spawn('task', `writer${k}`, k, function* (actor) {
-        if (locked) yield* mutex_lock(actor, lock);
-        yield* store(x, k + 1);
-        if (locked) yield* mutex_unlock(actor, lock);
-      });
-    }
-    for (let j = 0; j < r; j++) {
-      world.spawn('task', `reader${j}`, w + j, function* (actor) {
-        if (locked) yield* mutex_lock(actor, lock);
-        const v = yield* load(x);
-        if (locked) yield* mutex_unlock(actor, lock);
-        yield* store(seen[j]!, v);
-      });
-    }
+    const mutex = new Mutex(world.oid(), 'lock');
+    const lock = locked ? mutex : null;
+    for (let k = 0; k < w; k++) world.spawn('task', `writer${k}`, k, (actor) => writer(actor, lock, x, k));
+    for (let j = 0; j < r; j++)
+      world.spawn('task', `reader${j}`, w + j, (actor) => reader(actor, lock, x, seen[j]!));
     return () => printVars([x, ...seen]);
   });
 }

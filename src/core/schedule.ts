@@ -4,6 +4,26 @@ export interface Choice {
   readonly alt: number;
 }
 
+const interned: Choice[][] = [];
+
+/**
+ * The one shared `Choice` of an actor and outcome. Choices are values that nobody mutates, so the
+ * engine makes each once instead of once per step.
+ */
+export function choiceOf(actor: number, alt: number): Choice {
+  let row = interned[actor];
+  if (row === undefined) {
+    row = [];
+    interned[actor] = row;
+  }
+  let c = row[alt];
+  if (c === undefined) {
+    c = { actor, alt };
+    row[alt] = c;
+  }
+  return c;
+}
+
 /** The branch log of one execution: every decision, in order. */
 export type Schedule = readonly Choice[];
 

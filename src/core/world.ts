@@ -1,6 +1,6 @@
 import { Actor, type ActorKind } from './actor.js';
 import type { Op, Program } from './op.js';
-import type { Choice } from './schedule.js';
+import { type Choice, choiceOf } from './schedule.js';
 
 /** A typed per-world store for state a layer above core keeps beside the actors (lock usage...). */
 export interface Slot<T> {
@@ -57,6 +57,8 @@ export class World {
   private nextOid = 1;
   private readonly slots = new Map<Slot<unknown>, unknown>();
   private readonly observers: StepObserver[] = [];
+  /** What `choices` returned last. */
+  private lastChoices: readonly Choice[] = [];
 
   /** Whether observers run: a recording for a viewer, not every recorded execution (tests record many). */
   private readonly inspecting: boolean;
@@ -90,7 +92,13 @@ export class World {
     if (this.inspecting) this.observers.push(observer);
   }
 
-  /** Creates an actor and runs its program up to its first op. */
+  /**
+   * Creates an actor and runs its program up to its first op. Pass a generator function declared
+   * once (`(actor) => thread(actor, objects)`), not a `function* () {...}` written inside the
+   * model's build: V8 gives each new generator closure its own prototype and hidden class on first
+   * call, in old space, and they keep the whole world alive through minor collections (the indexer
+   * benchmark ran 3x slower that way).
+   */
   spawn(kind: ActorKind, comm: string, pid: number, program: (actor: Actor) => Program): Actor {
     const actor = new Actor(this.actors.length, kind, comm, pid);
     this.actors.push(actor);
@@ -98,15 +106,33 @@ export class World {
     return actor;
   }
 
-  /** Every choice that can be taken now: runnable actors by id, each with its alternatives. */
-  choices(): Choice[] {
-    const out: Choice[] = [];
+  /**
+   * Every choice that can be taken now: runnable actors by id, each with its alternatives. The
+   * array is shared and never changed: while the runnable set stays the same, the same array is
+   * returned again (most steps leave it unchanged, and exploration asks after every step).
+   */
+  choices(): readonly Choice[] {
+    const prev = this.lastChoices;
+    let out: Choice[] | null = null;
+    let k = 0;
     for (const a of this.actors) {
       const op = a.pending;
       if (op === null || !op.enabled()) continue;
       const n = op.alternatives ?? 1;
-      for (let alt = 0; alt < n; alt++) out.push({ actor: a.id, alt });
+      for (let alt = 0; alt < n; alt++, k++) {
+        if (out === null) {
+          const p = prev[k];
+          if (p !== undefined && p.actor === a.id && p.alt === alt) continue;
+          out = prev.slice(0, k);
+        }
+        out.push(choiceOf(a.id, alt));
+      }
     }
+    if (out === null) {
+      if (k === prev.length) return prev;
+      out = prev.slice(0, k);
+    }
+    this.lastChoices = out;
     return out;
   }
 

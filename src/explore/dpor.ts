@@ -1,5 +1,6 @@
 import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
+import { StepLog } from './step-log.js';
 import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
 import {
   dependent,
@@ -167,13 +168,13 @@ export class DporStrategy implements Strategy {
   /** Depth from which this execution leaves the previous one; races before it were handled then. */
   private divergence = 0;
   private done = false;
-  /** Steps of the current execution, with their vector clocks (happens-before) and owners' counts. */
-  private events: Event[] = [];
-  private clocks: number[][] = [];
-  private local: number[] = [];
-  private lastOf: number[] = [];
-  private lastWrite = new Map<number, number>();
-  private readsSince = new Map<number, number[]>();
+  /**
+   * Steps of the current execution with their happens-before; kept across executions, since the
+   * next one replays the steps before its divergence (`record` checks that they are the same).
+   */
+  private readonly log = new StepLog();
+  /** Races of the current step, reused. */
+  private readonly racing: number[] = [];
   /** The enabled ops at each depth of this execution (from the divergence on), for disabling races. */
   private enabledAt: (readonly Choice[])[] = [];
   /** The pending op of an actor, in the current execution's world. */
@@ -312,13 +313,7 @@ export class DporStrategy implements Strategy {
 
   beginExecution(): boolean {
     if (this.done) return false;
-    this.events = [];
-    this.clocks = [];
-    this.local = [];
-    this.lastOf = [];
-    this.lastWrite.clear();
-    this.readsSince.clear();
-    this.enabledAt = [];
+    if (this.enabledAt.length > this.divergence) this.enabledAt.length = this.divergence;
     this.picked = -1;
     // The first executions, before the cut, are the one search's: shard 0 counts them.
     this.skipped = this.warmup && this.shard !== 0;
@@ -553,14 +548,9 @@ export class DporStrategy implements Strategy {
     this.plantings.push({ depth, v: v.map(ev) });
   }
 
-  /** Whether step `i` happens before step `k` (vector clocks). */
-  private hb(i: number, k: number): boolean {
-    return (this.clocks[k]![this.events[i]!.actor] ?? 0) >= this.local[i]!;
-  }
-
   /** Step `d` disabled steps that were enabled before it: schedule each before it. */
   private disabledBy(d: number, now: readonly Choice[]): void {
-    const stepper = this.events[d]!.actor;
+    const stepper = this.log.event(d).actor;
     const before = this.enabledAt[d];
     if (!before || !this.opOf) return;
     for (const { actor, alt } of before) {
@@ -571,62 +561,50 @@ export class DporStrategy implements Strategy {
     }
   }
 
-  /** Appends step `j`: its clock from the steps it conflicts with, and (past the divergence) its races. */
+  /**
+   * Appends step `j`: its clock from the steps it conflicts with, and (past the divergence) its
+   * races. A step before the divergence that the log already holds from the previous execution
+   * (the same actor and outcome, so the same step) is kept as it is.
+   */
   private record(ev: Event, j: number): void {
-    const candidates: number[] = [];
-    for (const o of ev.w) {
-      const lw = this.lastWrite.get(o);
-      if (lw !== undefined) candidates.push(lw);
-      const rs = this.readsSince.get(o);
-      if (rs) for (const x of rs) if (!candidates.includes(x)) candidates.push(x);
+    const log = this.log;
+    if (j < log.size) {
+      if (j < this.divergence && sameEvent(log.event(j), ev)) return;
+      log.truncate(j);
     }
-    for (const o of ev.r) {
-      const lw = this.lastWrite.get(o);
-      if (lw !== undefined && !candidates.includes(lw)) candidates.push(lw);
-    }
-    const prev = this.lastOf[ev.actor] ?? -1;
-    const clock = prev >= 0 ? this.clocks[prev]!.slice() : [];
-    for (const c of candidates) {
-      const cc = this.clocks[c]!;
-      for (let a = 0; a < cc.length; a++) if ((clock[a] ?? 0) < cc[a]!) clock[a] = cc[a]!;
-    }
-    for (let a = 0; a < clock.length; a++) clock[a] ??= 0;
-    const n = prev >= 0 ? this.local[prev]! + 1 : 1;
-    clock[ev.actor] = n;
-    this.events.push(ev);
-    this.clocks.push(clock);
-    this.local.push(n);
-    this.lastOf[ev.actor] = j;
-    if (j >= this.divergence) this.races(ev, j, prev, candidates);
-    for (const o of ev.w) {
-      this.lastWrite.set(o, j);
-      this.readsSince.delete(o);
-    }
-    for (const o of ev.r) {
-      const rs = this.readsSince.get(o);
-      if (rs) rs.push(j);
-      else this.readsSince.set(o, [j]);
-    }
+    log.push(ev);
+    if (j >= this.divergence) this.races(ev, j, log.prev(j));
   }
 
-  /** The races of step `j` and the reversal each schedules. */
-  private races(ev: Event, j: number, prev: number, candidates: readonly number[]): void {
-    const racing: number[] = [];
-    const afterPrev = (c: number): boolean => prev < 0 || !this.hb(c, prev);
-    for (const c of candidates) {
-      if (this.events[c]!.actor === ev.actor || !afterPrev(c)) continue;
-      if (candidates.some((o) => o !== c && this.hb(c, o))) continue;
-      racing.push(c);
+  /** The races of step `j` (its conflicts are the log's candidates) and the reversal each schedules. */
+  private races(ev: Event, j: number, prev: number): void {
+    const log = this.log;
+    const candidates = log.candidates;
+    const nc = log.conflicts;
+    const racing = this.racing;
+    let nr = 0;
+    for (let x = 0; x < nc; x++) {
+      const c = candidates[x]!;
+      if (log.event(c).actor === ev.actor || (prev >= 0 && log.hb(c, prev))) continue;
+      let covered = false;
+      for (let y = 0; y < nc && !covered; y++) if (y !== x && log.hb(c, candidates[y]!)) covered = true;
+      if (!covered) racing[nr++] = c;
     }
     if (ev.guarded) {
-      for (let c = j - 1; c >= 0; c--) {
-        const e = this.events[c]!;
-        if (e.actor !== ev.actor && dependent(e, ev) && afterPrev(c) && !racing.includes(c)) racing.push(c);
+      // Every earlier step it conflicts with through an object, newest first.
+      const n = log.conflicting(ev, j);
+      for (let h = 0; h < n; h++) {
+        const c = log.history[h]!;
+        if (log.event(c).actor === ev.actor || (prev >= 0 && log.hb(c, prev))) continue;
+        let known = false;
+        for (let y = 0; y < nr && !known; y++) if (racing[y] === c) known = true;
+        if (!known) racing[nr++] = c;
       }
     }
-    for (const i of racing) {
+    for (let x = 0; x < nr; x++) {
+      const i = racing[x]!;
       const v: Event[] = [];
-      for (let k = i + 1; k < j; k++) if (!this.hb(i, k)) v.push(this.events[k]!);
+      for (let k = i + 1; k < j; k++) if (!log.hb(i, k)) v.push(log.event(k));
       v.push(ev);
       this.schedule(this.stack[i]!, v);
     }

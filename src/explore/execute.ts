@@ -5,7 +5,7 @@ import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
 import { World } from '../core/world.js';
 import { DEFAULT_LIVELOCK_BOUND, type LivelockCycle, LivelockMonitor } from './livelock.js';
-import type { Strategy } from './strategy.js';
+import type { ChoicePoint, Strategy } from './strategy.js';
 
 /** A problem the model's own checkers found during a step (a lockdep report), as data. */
 export interface ModelReport {
@@ -55,6 +55,8 @@ export interface Execution {
   readonly outcome: Outcome;
 }
 
+const NO_CHOICES: readonly Choice[] = [];
+
 function where(actor: Actor): string {
   const f = actor.frames[actor.frames.length - 1];
   return f ? `${f.name} (${f.file})` : 'its program';
@@ -79,6 +81,15 @@ export function execute(
   const livelock = livelockBound > 0 ? new LivelockMonitor(world, livelockBound) : null;
   const schedule: Choice[] = [];
   let last = -1;
+  // One choice point per execution, updated in place before each pick: strategies read it during
+  // `pick` and keep no reference to it (they may keep its `choices` and `op`, which never change).
+  const point: { -readonly [K in keyof ChoicePoint]: ChoicePoint[K] } = {
+    choices: NO_CHOICES,
+    depth: 0,
+    last,
+    op: (x: Choice): Op => world.actors[x.actor]!.pending!,
+    fair: null,
+  };
   for (;;) {
     const choices = world.choices();
     if (choices.length === 0) {
@@ -93,13 +104,11 @@ export function execute(
       return { world, schedule, outcome };
     }
     if (schedule.length >= maxSteps) return { world, schedule, outcome: { kind: 'bound' } };
-    const c = strategy.pick({
-      choices,
-      depth: schedule.length,
-      last,
-      op: (x) => world.actors[x.actor]!.pending!,
-      fair: livelock ? livelock.observe(choices, schedule.length) : null,
-    });
+    point.choices = choices;
+    point.depth = schedule.length;
+    point.last = last;
+    point.fair = livelock ? livelock.observe(choices, schedule.length) : null;
+    const c = strategy.pick(point);
     if (c === null) return { world, schedule, outcome: { kind: 'pruned' } };
     schedule.push(c);
     let op: Op;

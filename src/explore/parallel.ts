@@ -126,7 +126,8 @@ export class ParallelSearch {
       out.push({
         key,
         prefix: first.prefix,
-        item,
+        // Plain data: a unit crosses threads, and a wakeup node may be a lazy chain.
+        item: clone(item),
         sleep: first.sleep.map((e) => e.ev),
         above: this.above(key),
         budget: this.budget,
