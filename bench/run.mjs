@@ -4,6 +4,7 @@
 
 import { MATRIX_ROWS, runMatrix } from '../dist/api/matrix.js';
 import { DfsStrategy, DporStrategy, explore, modelOf, resolveTarget } from '../dist/index.js';
+import { runMemoryBench, runParallelBench } from './parallel.mjs';
 import { runSpinBench } from './spin.mjs';
 import { runThroughputTable } from './throughput.mjs';
 
@@ -96,3 +97,7 @@ runThroughputTable();
 
 // The classic DPOR benchmarks and the seed scenario, side by side with SPIN (bench/spin.mjs).
 runSpinBench();
+
+// Parallel DPOR on worker threads against one thread, then the live heap over one long search.
+await runParallelBench([1, 2]);
+runMemoryBench();

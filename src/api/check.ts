@@ -222,7 +222,7 @@ function validate(options: CheckOptions): void {
 
 /** Units per worker in a round of a parallel check, and executions per unit (see bench/ for the choice). */
 export const PARALLEL_ROUND = 4;
-export const PARALLEL_BUDGET = 32;
+export const PARALLEL_BUDGET = 1024;
 
 /** Shrinks and records a search's counterexample, if it found one. */
 function finish(

@@ -234,14 +234,14 @@ export class DporStrategy implements Strategy {
   /** A branch as plain data (a wakeup node of another shard marked `foreign`). */
   private branchData(b: Branch): BranchData {
     const node = (n: WakeupNode): NodeData => ({
-      ev: ev(n.ev),
+      ev: n.ev,
       children: n.children.map(node),
       ...(this.foreign.has(n) ? { foreign: true as const } : {}),
     });
     return {
-      sleep: b.sleep.map(ev),
+      sleep: b.sleep.slice(),
       wut: b.wut.map(node),
-      current: ev(b.current),
+      current: b.current,
       sub: b.sub.map(node),
       enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
       preemptions: b.preemptions,
@@ -545,7 +545,7 @@ export class DporStrategy implements Strategy {
         return;
       sent.push({ ev: first[0]!, children: [] });
     }
-    this.plantings.push({ depth, v: v.map(ev) });
+    this.plantings.push({ depth, v: v.slice() });
   }
 
   /** Step `d` disabled steps that were enabled before it: schedule each before it. */
