@@ -70,10 +70,17 @@ export interface WorkUnit extends Unit {
 
 const keyOf = (key: readonly number[]): string => key.join(',');
 
-/** Lexicographic: the one search's order of two siblings at different branches. */
-function before(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return a.length < b.length;
+/**
+ * Whether the next sibling of branch `a` comes before that of `b` in the one search's order: their
+ * keys (the branch's key, then its next sibling's index) compared lexicographically.
+ */
+function before(a: Branch, b: Branch): boolean {
+  const n = Math.min(a.key.length, b.key.length);
+  for (let i = 0; i < n; i++) if (a.key[i] !== b.key[i]) return a.key[i]! < b.key[i]!;
+  const x = a.key.length === n ? a.next : a.key[n]!;
+  const y = b.key.length === n ? b.next : b.key[n]!;
+  if (x !== y) return x < y;
+  return a.key.length < b.key.length;
 }
 
 function node(n: NodeData): WakeupNode {
@@ -112,7 +119,7 @@ export class ParallelSearch {
     while (out.length < k) {
       let first: Branch | null = null;
       for (const b of this.pending) {
-        if (!first || before([...b.key, b.next], [...first.key, first.next])) first = b;
+        if (!first || before(b, first)) first = b;
       }
       if (!first) break;
       const item = first.wut.shift()!;
