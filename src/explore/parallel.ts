@@ -130,17 +130,19 @@ export class ParallelSearch {
       }
       const idx = first.next++;
       const key = [...first.key, idx];
+      // Plain data: a unit crosses threads, and a wakeup node may be a lazy chain. The coordinator
+      // keeps the same nodes for `plant`; a unit run in this thread gets its own copy (`runUnit`).
+      const plain = clone(item);
       out.push({
         key,
         prefix: first.prefix,
-        // Plain data: a unit crosses threads, and a wakeup node may be a lazy chain.
-        item: clone(item),
+        item: plain,
         sleep: first.sleep.map((e) => e.ev),
         above: this.above(key),
         budget: this.budget,
       });
       first.sleep.push({ ev: item.ev, idx });
-      first.handed.push({ ev: item.ev, idx, children: item.children.map(clone) });
+      first.handed.push({ ev: item.ev, idx, children: plain.children });
     }
     return out;
   }
@@ -249,7 +251,8 @@ export function runUnit(
   unit: Unit,
   limits: Omit<ExploreLimits, 'maxExecutions'>,
 ): UnitOutcome {
-  const strategy = new DporStrategy({ mode, unit });
+  // The search consumes its wakeup tree: the coordinator's copy stays as it was.
+  const strategy = new DporStrategy({ mode, unit: unit.item ? { ...unit, item: clone(unit.item) } : unit });
   const r = explore(model, strategy, { ...limits, maxExecutions: Number.POSITIVE_INFINITY });
   return {
     explore: {

@@ -270,7 +270,8 @@ async function runParallel(model: Model, workers: number, budget: number, mode: 
   const all = new Run();
   const run: RoundRunner = async (units) =>
     units.map((unit) => {
-      const strategy = new DporStrategy({ mode, unit });
+      // Its own copy of the unit, as a worker thread gets: the search consumes its wakeup tree.
+      const strategy = new DporStrategy({ mode, unit: structuredClone(unit) });
       const before = all.executions;
       all.of(model, strategy);
       const explore = {
