@@ -1,5 +1,14 @@
 import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
+import type {
+  BranchData,
+  DporSnapshot,
+  NodeData,
+  Partition,
+  Planting,
+  Unit,
+  UnitResult,
+} from './dpor-data.js';
 import { StepLog } from './step-log.js';
 import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
 import {
@@ -14,6 +23,15 @@ import {
   weakInitial,
 } from './wakeup-tree.js';
 
+export type {
+  BranchData,
+  DporSnapshot,
+  NodeData,
+  Partition,
+  Planting,
+  Unit,
+  UnitResult,
+} from './dpor-data.js';
 export { dependent, type Event, eventOf } from './wakeup-tree.js';
 
 /** The state of one branch point on the current path. */
@@ -49,92 +67,6 @@ export interface DporOptions {
   readonly partition?: Partition;
   /** Explore one unit of a parallel search for at most `budget` executions; see `Unit`. */
   readonly unit?: Unit;
-}
-
-/**
- * A unit of work of a parallel search (src/explore/parallel.ts): the subtree of one scheduled
- * sibling, `item`, at the branch reached by `prefix`. The reversals its executions schedule at or
- * above that branch are not explored here but handed back (`Planting`); after `budget` executions
- * the branches left below it are handed back too. Without an item, the unit is the whole search.
- */
-export interface Unit {
-  readonly prefix: readonly Choice[];
-  readonly item: WakeupNode | null;
-  /** The item's sleep set: the branch's on arrival and every sibling before it. */
-  readonly sleep: readonly Event[];
-  /**
-   * For each branch of the prefix, the same: what it had on arrival and the siblings before the
-   * one on the prefix. A reversal these cover is not handed back (the coordinator would drop it).
-   */
-  readonly above: readonly (readonly Event[])[];
-  readonly budget: number;
-}
-
-/** A reversal a unit scheduled at the branch at `depth` of its prefix (or its item's own branch). */
-export interface Planting {
-  readonly depth: number;
-  readonly v: Event[];
-}
-
-/** What a unit hands back: its plantings in order, and the branches below its item still to explore. */
-export interface UnitResult {
-  readonly plantings: Planting[];
-  /** Deepest last; the last one's `current` was not explored yet (it is the next execution's). */
-  readonly branches: BranchData[];
-}
-
-/**
- * A search cut into shards that share nothing, for worker threads or separate machines. Every shard
- * runs the same first executions of the one search (counted by shard 0 only) until the siblings
- * left to explore on the path number at least `items` (default 8 per shard). Those pending
- * siblings, numbered in the order the one search would take them, go to shard `i mod shards`.
- * Each shard then runs DPOR on its own siblings; a sibling of another shard is put to sleep where
- * the one search would have explored it, as if explored (its shard does). The reversals a shard's
- * executions schedule at a branch above the cut are explored by that shard itself, and one that
- * would extend another shard's sibling becomes a sibling of its own. Two shards may so explore
- * the same trace, never fewer than the one search: together they reach every trace it reaches.
- */
-export interface Partition {
-  readonly shard: number;
-  readonly shards: number;
-  readonly items?: number;
-}
-
-/** A wakeup tree node as plain data; `foreign` marks another shard's pending sibling. */
-interface NodeData {
-  readonly ev: Event;
-  readonly children: NodeData[];
-  readonly foreign?: true;
-}
-
-interface BranchData {
-  readonly sleep: Event[];
-  readonly wut: NodeData[];
-  readonly current: Event;
-  readonly sub: NodeData[];
-  readonly enabled: Choice[];
-  readonly preemptions: number;
-  readonly depth: number;
-  readonly arrived: number;
-}
-
-/**
- * A DPOR search's state between two executions, as plain JSON data: the path's branches with
- * their sleep sets and wakeup trees. `DporStrategy.restore` continues the search from it, so an
- * interrupted run resumes where it stopped (a checkpoint).
- */
-export type { BranchData, NodeData };
-
-export interface DporSnapshot {
-  readonly format: 'lockstep-dpor';
-  readonly version: 1;
-  readonly options: DporOptions;
-  readonly warmup: boolean;
-  readonly divergence: number;
-  readonly done: boolean;
-  readonly infeasible: number;
-  readonly boundHit: boolean;
-  readonly stack: BranchData[];
 }
 
 const ev = (e: Event): Event => ({ ...e, w: [...e.w], r: [...e.r] });
