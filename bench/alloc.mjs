@@ -3,26 +3,10 @@
 // (the models of bench/profile.mjs; default indexer 14).
 
 import { Session } from 'node:inspector';
-import {
-  DporStrategy,
-  explore,
-  filesystem,
-  indexer,
-  lastzero,
-  philosophers,
-  readersWriters,
-} from '../dist/index.js';
+import { DporStrategy, explore } from '../dist/index.js';
+import { benchmarkFromArgv } from './models.mjs';
 
-const [which = 'indexer', size] = process.argv.slice(2);
-const n = size === undefined ? undefined : Number(size);
-const makers = {
-  indexer: () => indexer(n ?? 14),
-  lastzero: () => lastzero(n ?? 12),
-  filesystem: () => filesystem(n ?? 18),
-  'readers-writers': () => readersWriters(n ?? 4, 3),
-  philosophers: () => philosophers(n ?? 7),
-};
-const bench = makers[which]();
+const bench = benchmarkFromArgv({ indexer: 14, lastzero: 12 });
 const session = new Session();
 session.connect();
 const post = (method, params) =>

@@ -2,26 +2,10 @@
 // steps, time, steps/s and heap. Usage: `npm run build && node bench/profile.mjs [indexer|lastzero|
 // filesystem|readers-writers|philosophers] [size]` (default indexer 16).
 
-import {
-  DporStrategy,
-  explore,
-  filesystem,
-  indexer,
-  lastzero,
-  philosophers,
-  readersWriters,
-} from '../dist/index.js';
+import { DporStrategy, explore } from '../dist/index.js';
+import { benchmarkFromArgv } from './models.mjs';
 
-const [which = 'indexer', size] = process.argv.slice(2);
-const n = size === undefined ? undefined : Number(size);
-const makers = {
-  indexer: () => indexer(n ?? 16),
-  lastzero: () => lastzero(n ?? 15),
-  filesystem: () => filesystem(n ?? 18),
-  'readers-writers': () => readersWriters(n ?? 4, 3),
-  philosophers: () => philosophers(n ?? 7),
-};
-const bench = makers[which]();
+const bench = benchmarkFromArgv({ indexer: 16, lastzero: 15 });
 let peak = 0;
 const t0 = process.hrtime.bigint();
 const r = explore(

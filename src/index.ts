@@ -57,16 +57,9 @@ export { decodeSchedule, encodeSchedule } from './core/schedule.js';
 export type { StepRecord } from './core/world.js';
 export { World } from './core/world.js';
 export { DfsStrategy } from './explore/dfs.js';
-export type {
-  DporMode,
-  DporOptions,
-  DporSnapshot,
-  Event as DporEvent,
-  Partition,
-  Unit,
-  UnitResult,
-} from './explore/dpor.js';
+export type { DporMode, DporOptions, Event as DporEvent } from './explore/dpor.js';
 export { DporStrategy } from './explore/dpor.js';
+export type { DporSnapshot, Partition, Unit, UnitResult } from './explore/dpor-data.js';
 export type { Execution, Model, Outcome } from './explore/execute.js';
 export { execute } from './explore/execute.js';
 export type {

@@ -1,7 +1,8 @@
 import { LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import { DfsStrategy } from '../explore/dfs.js';
-import { type DporSnapshot, DporStrategy, type Partition } from '../explore/dpor.js';
+import { DporStrategy } from '../explore/dpor.js';
+import type { DporSnapshot, Partition } from '../explore/dpor-data.js';
 import { type Execution, execute } from '../explore/execute.js';
 import {
   drain,

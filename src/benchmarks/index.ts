@@ -1,5 +1,11 @@
 // The classic DPOR benchmarks as lockstep models, each parameterised by size.
 
+import { filesystem } from './filesystem.js';
+import { indexer } from './indexer.js';
+import { lastzero } from './lastzero.js';
+import { philosophers } from './philosophers.js';
+import { readersWriters } from './readers-writers.js';
+
 export type { Benchmark } from './benchmark.js';
 export { benchmark } from './benchmark.js';
 export type { FilesystemOptions } from './filesystem.js';
@@ -13,3 +19,7 @@ export type { PhilosophersOptions } from './philosophers.js';
 export { philosophers } from './philosophers.js';
 export type { ReadersWritersOptions } from './readers-writers.js';
 export { readersWriters } from './readers-writers.js';
+
+/** The benchmarks by name, for code that names one as data (a worker thread's source). */
+export const BENCHMARKS = { filesystem, indexer, lastzero, philosophers, readersWriters };
+export type BenchmarkName = keyof typeof BENCHMARKS;

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { targetsOf } from '../api/model-target.js';
 import { modelOf, resolveTarget, type Target, targetHeader } from '../api/target.js';
-import { filesystem, indexer, lastzero, philosophers, readersWriters } from '../benchmarks/index.js';
+import { BENCHMARKS } from '../benchmarks/index.js';
 import { LockstepError } from '../core/errors.js';
-import type { Unit } from '../explore/dpor.js';
+import type { Unit } from '../explore/dpor-data.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
 import { runUnit } from '../explore/parallel.js';
@@ -11,8 +11,6 @@ import { loadModelFile } from './load-model.js';
 import type { FoundData, WorkerInit } from './pool.js';
 
 // A worker thread of `check --workers`: builds the target once, then runs the units the pool sends.
-
-const BENCHMARKS = { filesystem, indexer, lastzero, philosophers, readersWriters };
 
 async function modelFor(init: WorkerInit): Promise<Model> {
   const s = init.source;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Target } from '../api/target.js';
+import type { BenchmarkName } from '../benchmarks/index.js';
 import { type ErrorCode, LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import type { DporMode } from '../explore/dpor.js';
@@ -29,8 +30,6 @@ export type WorkerSource =
     }
   /** A classic benchmark of src/benchmarks by name and size (for bench/). */
   | { readonly kind: 'benchmark'; readonly name: BenchmarkName; readonly args: number[] };
-
-export type BenchmarkName = 'lastzero' | 'indexer' | 'filesystem' | 'readersWriters' | 'philosophers';
 
 export interface WorkerInit {
   readonly source: WorkerSource;

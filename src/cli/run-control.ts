@@ -103,13 +103,12 @@ export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
   };
 }
 
-/** `--workers N`: each target by parallel DPOR, its units on N worker threads. */
-async function checkOnWorkers(
-  targets: readonly Target[],
+/** `--workers N`: a target's check by parallel DPOR, its units on N worker threads. */
+function onWorkers(
   flags: ExploreFlags,
   options: CheckOptions,
   source: (t: Target) => WorkerSource,
-): Promise<CheckResult[]> {
+): (t: Target, hooks: ExploreHooks) => Promise<CheckResult> {
   const n = parseCount('--workers', flags.workers!, 1);
   if (
     !isDpor(options.strategy) ||
@@ -123,26 +122,20 @@ async function checkOnWorkers(
       'drop --workers, or the other option',
     );
   }
-  const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
-  const progress = flags.progress ?? process.stderr.isTTY === true;
   const mode = options.strategy === 'source-dpor' ? 'source' : 'optimal';
-  const out: CheckResult[] = [];
-  for (const t of targets) {
+  return async (t, hooks) => {
     const pool = new UnitPool(n, {
       source: source(t),
       mode,
       maxSteps: options.maxSteps,
       ...(options.livelockBound === undefined ? {} : { livelockBound: options.livelockBound }),
     });
-    const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
     try {
-      out.push(await checkParallel(t, options, n, pool.run, control.hooks));
+      return await checkParallel(t, options, n, pool.run, hooks);
     } finally {
-      control.done();
       await pool.close();
     }
-  }
-  return out;
+  };
 }
 
 /** Where a check stopped early writes its checkpoint unless --checkpoint says. */
@@ -158,7 +151,7 @@ export async function checkEach(
   source: (t: Target) => WorkerSource,
 ): Promise<CheckResult[]> {
   const options = checkOptionsOf(flags);
-  if (flags.workers !== undefined) return checkOnWorkers(targets, flags, options, source);
+  const parallel = flags.workers === undefined ? null : onWorkers(flags, options, source);
   const maxTime = flags.maxTime === undefined ? null : parseCount('--max-time', flags.maxTime, 1);
   const progress = flags.progress ?? process.stderr.isTTY === true;
   if (flags.resume !== undefined && !isDpor(options.strategy)) {
@@ -176,7 +169,9 @@ export async function checkEach(
   for (const [i, t] of targets.entries()) {
     const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
     try {
-      results.push(await checkAsync(t, options, control.hooks, resumes[i]));
+      results.push(
+        await (parallel ? parallel(t, control.hooks) : checkAsync(t, options, control.hooks, resumes[i])),
+      );
     } finally {
       control.done();
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeToken } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
-import type { Partition } from '../explore/dpor.js';
+import type { Partition } from '../explore/dpor-data.js';
 import type { ExploreResult, StopReason } from '../explore/explore.js';
 import { JSON_FORMAT_VERSION } from '../report/json.js';
 import { exploreSummary } from '../report/text.js';

@@ -23,15 +23,6 @@ import {
   weakInitial,
 } from './wakeup-tree.js';
 
-export type {
-  BranchData,
-  DporSnapshot,
-  NodeData,
-  Partition,
-  Planting,
-  Unit,
-  UnitResult,
-} from './dpor-data.js';
 export { dependent, type Event, eventOf } from './wakeup-tree.js';
 
 /** The state of one branch point on the current path. */

@@ -1,13 +1,6 @@
 import type { Choice } from '../core/schedule.js';
-import {
-  type BranchData,
-  type DporMode,
-  DporStrategy,
-  type NodeData,
-  type Planting,
-  type Unit,
-  type UnitResult,
-} from './dpor.js';
+import { type DporMode, DporStrategy } from './dpor.js';
+import type { BranchData, NodeData, Planting, Unit, UnitResult } from './dpor-data.js';
 import type { Model } from './execute.js';
 import {
   type Counterexample,

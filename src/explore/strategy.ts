@@ -40,7 +40,7 @@ export interface Strategy {
   readonly distinctTraces?: boolean;
   /** True when the strategy skipped schedules over a bound (preemptions): the search is then not complete. */
   readonly boundHit?: boolean;
-  /** True when the last execution belongs to another shard of a split search: it is not counted. */
+  /** True when the last execution belongs to another shard of a partitioned search: it is not counted. */
   readonly skipped?: boolean;
 }
 
