@@ -34,11 +34,11 @@ export async function runParallelBench(workerCounts = [2]) {
     const one = explore(b.model, new DporStrategy(), limits);
     const oneS = (performance.now() - t0) / 1000;
     for (const n of workerCounts) {
-      const pool = new UnitPool(n, {
-        source: { kind: 'benchmark', name, args },
-        mode: 'optimal',
-        maxSteps: limits.maxSteps,
-      });
+      const pool = new UnitPool(
+        n,
+        { source: { kind: 'benchmark', name, args }, mode: 'optimal', maxSteps: limits.maxSteps },
+        b.model,
+      );
       const t1 = performance.now();
       const par = await exploreParallel(
         { round: PARALLEL_ROUND * n, budget: PARALLEL_BUDGET },

@@ -3,12 +3,12 @@ import { targetsOf } from '../api/model-target.js';
 import { modelOf, resolveTarget, type Target, targetHeader } from '../api/target.js';
 import { BENCHMARKS } from '../benchmarks/index.js';
 import { LockstepError } from '../core/errors.js';
-import type { Unit } from '../explore/dpor-data.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
 import { runUnit } from '../explore/parallel.js';
+import { decodeUnit, encodeResult } from '../explore/unit-codec.js';
 import { loadModelFile } from './load-model.js';
-import type { FoundData, WorkerInit } from './pool.js';
+import { type FoundData, limitsOf, type WorkerInit } from './pool.js';
 
 // A worker thread of `check --workers`: builds the target once, then runs the units the pool sends.
 
@@ -58,13 +58,12 @@ function foundData(f: Counterexample): FoundData {
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const model = await modelFor(init);
-port.on('message', (m: { id: number; unit: Unit }) => {
+port.on('message', (m: { id: number; unit: Int32Array }) => {
   try {
-    const o = runUnit(model, init.mode, m.unit, {
-      maxSteps: init.maxSteps,
-      ...(init.livelockBound === undefined ? {} : { livelockBound: init.livelockBound }),
-    });
-    port.postMessage({ id: m.id, outcome: { ...o, found: o.found ? foundData(o.found) : null } });
+    const o = runUnit(model, init.mode, decodeUnit(m.unit), limitsOf(init));
+    const result = encodeResult(o.result);
+    const outcome = { ...o, result, found: o.found ? foundData(o.found) : null };
+    port.postMessage({ id: m.id, outcome }, [result.buffer]);
   } catch (e) {
     const code = e instanceof LockstepError ? e.code : 'E_WORKER';
     const hint =

@@ -4,11 +4,13 @@ import type { BenchmarkName } from '../benchmarks/index.js';
 import { type ErrorCode, LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import type { DporMode } from '../explore/dpor.js';
+import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
-import type { RoundRunner, UnitOutcome, WorkUnit } from '../explore/parallel.js';
+import { type RoundRunner, type UnitOutcome, unitSteps, type WorkUnit } from '../explore/parallel.js';
+import { decodeResult, encodeUnit } from '../explore/unit-codec.js';
 
-// The worker threads of `check --workers N`: each builds the target once and runs the units of a
-// parallel DPOR round as they come; the coordinator (explore/parallel.ts) stays in this thread.
+// The threads of `check --workers N`: this one, which coordinates (explore/parallel.ts) and runs units
+// too, and N - 1 worker threads that each build the target once and run the units they are sent.
 
 /** Where a worker finds the target: a built-in scenario, or a model file. */
 export type WorkerSource =
@@ -57,18 +59,31 @@ export interface FoundData {
 
 interface Reply {
   readonly id: number;
-  readonly outcome?: Omit<UnitOutcome, 'found'> & { readonly found: FoundData | null };
+  readonly outcome?: Omit<UnitOutcome, 'found' | 'result'> & {
+    readonly found: FoundData | null;
+    readonly result: Int32Array;
+  };
   readonly error?: { readonly code: ErrorCode; readonly message: string; readonly hint: string };
 }
 
-/** N worker threads running units; `run` is the parallel search's round runner. */
+/**
+ * The threads of a parallel search: this one, which also coordinates, and N - 1 worker threads.
+ * This thread runs units a few executions at a time, so that a worker's result is taken and its
+ * next unit sent without waiting for this thread's unit to end; and while the workers start and
+ * load the target, this thread is already running the first round.
+ */
 export class UnitPool {
   private readonly workers: Worker[];
   private failed: Error | null = null;
 
-  constructor(n: number, init: WorkerInit) {
+  /** `model` is the target's, built in this thread; `init` says how a worker builds its own. */
+  constructor(
+    threads: number,
+    private readonly init: WorkerInit,
+    private readonly model: Model,
+  ) {
     const script = new URL('./dpor-worker.js', import.meta.url);
-    this.workers = Array.from({ length: n }, () => {
+    this.workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(script, { workerData: init });
       w.on('error', (e) => {
         this.failed = e;
@@ -77,23 +92,31 @@ export class UnitPool {
     });
   }
 
-  /** Runs a round's units, each on the next idle worker; results in the units' order. */
+  /** Runs a round's units, each on the next idle thread; results in the units' order. */
   readonly run: RoundRunner = (units: readonly WorkUnit[]) =>
     new Promise((resolve, reject) => {
       const out: UnitOutcome[] = new Array(units.length);
       let next = 0;
       let done = 0;
       let stopped = false;
-      const fail = (e: Error): void => {
+      const fail = (e: unknown): void => {
         if (stopped) return;
         stopped = true;
         for (const w of this.workers) w.removeAllListeners('message').removeAllListeners('exit');
         reject(e);
       };
+      const finish = (id: number, o: UnitOutcome): void => {
+        out[id] = o;
+        if (++done === units.length && !stopped) {
+          stopped = true;
+          resolve(out);
+        }
+      };
       const give = (w: Worker): void => {
-        if (next >= units.length) return;
+        if (next >= units.length || stopped) return;
         const id = next++;
-        w.postMessage({ id, unit: units[id] });
+        const unit = encodeUnit(units[id]!);
+        w.postMessage({ id, unit }, [unit.buffer]);
       };
       for (const w of this.workers) {
         w.removeAllListeners('message').removeAllListeners('exit');
@@ -106,21 +129,43 @@ export class UnitPool {
             return;
           }
           const o = r.outcome!;
-          out[r.id] = { ...o, found: o.found ? counterexample(o.found) : null };
-          done++;
-          if (done === units.length) {
-            stopped = true;
-            resolve(out);
-          } else give(w);
+          give(w);
+          const result = decodeResult(o.result);
+          finish(r.id, { ...o, result, found: o.found ? counterexample(o.found) : null });
         });
       }
       if (this.failed) fail(this.failed);
+      // This thread takes the first unit: the workers may still be starting.
+      const local = async (): Promise<void> => {
+        while (next < units.length && !stopped) {
+          const id = next++;
+          const g = unitSteps(this.model, this.init.mode, units[id]!, limitsOf(this.init));
+          for (let r = g.next(); ; r = g.next()) {
+            if (r.done) {
+              finish(id, r.value);
+              break;
+            }
+            await new Promise((go) => setImmediate(go));
+            if (stopped) return;
+          }
+        }
+      };
+      const running = local();
       for (const w of this.workers) give(w);
+      running.catch(fail);
     });
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** The bounds a unit runs under. */
+export function limitsOf(init: WorkerInit): { maxSteps: number; livelockBound?: number } {
+  return {
+    maxSteps: init.maxSteps,
+    ...(init.livelockBound === undefined ? {} : { livelockBound: init.livelockBound }),
+  };
 }
 
 const HINT = 'run the same check without --workers to see the error';

@@ -6,7 +6,7 @@ import {
   isDpor,
   type StrategyName,
 } from '../api/check.js';
-import type { Target } from '../api/target.js';
+import { modelOf, type Target } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import type { ExploreHooks, ExploreProgress } from '../explore/explore.js';
 import { readCheckpoint, resumesFor, writeCheckpoint } from './checkpoint.js';
@@ -103,7 +103,7 @@ export function checkOptionsOf(flags: ExploreFlags): CheckOptions {
   };
 }
 
-/** `--workers N`: a target's check by parallel DPOR, its units on N worker threads. */
+/** `--workers N`: a target's check by parallel DPOR, its units on N threads (this one and N - 1 workers). */
 function onWorkers(
   flags: ExploreFlags,
   options: CheckOptions,
@@ -124,12 +124,16 @@ function onWorkers(
   }
   const mode = options.strategy === 'source-dpor' ? 'source' : 'optimal';
   return async (t, hooks) => {
-    const pool = new UnitPool(n, {
-      source: source(t),
-      mode,
-      maxSteps: options.maxSteps,
-      ...(options.livelockBound === undefined ? {} : { livelockBound: options.livelockBound }),
-    });
+    const pool = new UnitPool(
+      n,
+      {
+        source: source(t),
+        mode,
+        maxSteps: options.maxSteps,
+        ...(options.livelockBound === undefined ? {} : { livelockBound: options.livelockBound }),
+      },
+      modelOf(t),
+    );
     try {
       return await checkParallel(t, options, n, pool.run, hooks);
     } finally {

@@ -20,6 +20,7 @@ import {
   NOT_INITIAL,
   sameEvent,
   type WakeupNode,
+  wakeupNode,
   weakInitial,
 } from './wakeup-tree.js';
 
@@ -151,7 +152,20 @@ export class DporStrategy implements Strategy {
   unitResult(): UnitResult {
     const branches =
       this.ran >= (this.unit?.budget ?? Number.POSITIVE_INFINITY) ? this.stack.slice(this.unitDepth + 1) : [];
-    return { plantings: this.plantings, branches: branches.map((b) => this.branchData(b)) };
+    // The search ends with the unit: its trees are handed over as they are, not copied.
+    const data = branches.map(
+      (b): BranchData => ({
+        sleep: b.sleep,
+        wut: b.wut,
+        current: b.current,
+        sub: b.sub,
+        enabled: b.enabled.slice(),
+        preemptions: b.preemptions,
+        depth: b.depth,
+        arrived: b.arrived,
+      }),
+    );
+    return { plantings: this.plantings, branches: data };
   }
 
   /** A branch as plain data (a wakeup node of another shard marked `foreign`). */
@@ -192,7 +206,7 @@ export class DporStrategy implements Strategy {
   static restore(s: DporSnapshot): DporStrategy {
     const d = new DporStrategy(s.options);
     const node = (n: NodeData): WakeupNode => {
-      const m: WakeupNode = { ev: ev(n.ev), children: n.children.map(node) };
+      const m = wakeupNode(ev(n.ev), n.children.map(node));
       if (n.foreign) d.foreign.add(m);
       return m;
     };
@@ -320,7 +334,7 @@ export class DporStrategy implements Strategy {
     this.warmup = false;
     if (this.done) return;
     const top = this.stack[this.stack.length - 1]!;
-    top.wut.unshift({ ev: top.current, children: top.sub });
+    top.wut.unshift(wakeupNode(top.current, top.sub));
     let i = 0;
     for (let d = this.stack.length - 1; d >= 0; d--) {
       for (const n of this.stack[d]!.wut) if (i++ % this.shards !== this.shard) this.foreign.add(n);
@@ -447,7 +461,7 @@ export class DporStrategy implements Strategy {
       branch.sleep.some((q) => sameEvent(q, e)) ||
       branch.wut.some((n) => !this.foreign.has(n) && sameEvent(n.ev, e));
     if (first.some(planned)) return;
-    branch.wut.push({ ev: first[0]!, children: [] });
+    branch.wut.push(wakeupNode(first[0]!, []));
   }
 
   /**
@@ -466,7 +480,7 @@ export class DporStrategy implements Strategy {
       const sent = (this.sent[depth] ??= []);
       if (first.some((e) => before.some((q) => sameEvent(q, e)) || sent.some((n) => sameEvent(n.ev, e))))
         return;
-      sent.push({ ev: first[0]!, children: [] });
+      sent.push(wakeupNode(first[0]!, []));
     }
     this.plantings.push({ depth, v: v.slice() });
   }

@@ -4,10 +4,11 @@ import type { BranchData, NodeData, Planting, Unit, UnitResult } from './dpor-da
 import type { Model } from './execute.js';
 import {
   type Counterexample,
+  drain,
   type ExploreHooks,
   type ExploreLimits,
   type ExploreResult,
-  explore,
+  exploreSteps,
 } from './explore.js';
 import {
   type Event,
@@ -16,6 +17,7 @@ import {
   NOT_INITIAL,
   sameEvent,
   type WakeupNode,
+  wakeupNode,
   weakInitial,
 } from './wakeup-tree.js';
 
@@ -77,11 +79,11 @@ function before(a: Branch, b: Branch): boolean {
 }
 
 function node(n: NodeData): WakeupNode {
-  return { ev: n.ev, children: n.children.map(node) };
+  return wakeupNode(n.ev, n.children.map(node));
 }
 
 function clone(n: WakeupNode): WakeupNode {
-  return { ev: n.ev, children: n.children.map(clone) };
+  return wakeupNode(n.ev, n.children.map(clone));
 }
 
 const choice = (e: Event): Choice => ({ actor: e.actor, alt: e.alt });
@@ -165,7 +167,7 @@ export class ParallelSearch {
       const planned = (e: Event): boolean =>
         b.sleep.some((s) => sameEvent(s.ev, e)) || b.wut.some((n) => sameEvent(n.ev, e));
       if (initials(v).some(planned)) return;
-      this.push(b, { ev: initials(v)[0]!, children: [] });
+      this.push(b, wakeupNode(initials(v)[0]!, []));
       return;
     }
     for (const s of b.sleep) if (s.idx < own && weakInitial(s.ev, v) !== NOT_INITIAL) return;
@@ -212,7 +214,7 @@ export class ParallelSearch {
         next: explored,
       };
       if (i === data.length - 1) {
-        b.wut.unshift({ ev: d.current, children: d.sub.map(node) });
+        b.wut.unshift(wakeupNode(d.current, d.sub.map(node)));
       } else {
         // On the path: its subtree goes on in the branches below.
         b.sleep.push({ ev: d.current, idx: explored });
@@ -237,6 +239,11 @@ export interface UnitOutcome {
   readonly result: UnitResult;
 }
 
+/** A unit whose wakeup tree a search may consume: the coordinator's copy stays as it was. */
+export function ownCopy(unit: Unit): Unit {
+  return unit.item ? { ...unit, item: clone(unit.item) } : unit;
+}
+
 /** Runs one unit in this thread. */
 export function runUnit(
   model: Model,
@@ -244,9 +251,18 @@ export function runUnit(
   unit: Unit,
   limits: Omit<ExploreLimits, 'maxExecutions'>,
 ): UnitOutcome {
-  // The search consumes its wakeup tree: the coordinator's copy stays as it was.
-  const strategy = new DporStrategy({ mode, unit: unit.item ? { ...unit, item: clone(unit.item) } : unit });
-  const r = explore(model, strategy, { ...limits, maxExecutions: Number.POSITIVE_INFINITY });
+  return drain(unitSteps(model, mode, unit, limits));
+}
+
+/** `runUnit` as a generator that pauses every few executions (for a thread that also coordinates). */
+export function* unitSteps(
+  model: Model,
+  mode: DporMode,
+  unit: Unit,
+  limits: Omit<ExploreLimits, 'maxExecutions'>,
+): Generator<void, UnitOutcome, void> {
+  const strategy = new DporStrategy({ mode, unit: ownCopy(unit) });
+  const r = yield* exploreSteps(model, strategy, { ...limits, maxExecutions: Number.POSITIVE_INFINITY });
   return {
     explore: {
       executions: r.executions,

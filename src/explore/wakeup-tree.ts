@@ -165,6 +165,21 @@ class ChainNode implements WakeupNode {
     }
     return this.kids;
   }
+
+  /** A node with its children given. */
+  static of(ev: Event, children: WakeupNode[]): ChainNode {
+    const n = new ChainNode([ev], 0);
+    n.kids = children;
+    return n;
+  }
+}
+
+/**
+ * A wakeup tree node with the given children. Every node of every tree is of the one class, so that
+ * the walks of `insert` and the search, which run millions of times, see one shape of node.
+ */
+export function wakeupNode(ev: Event, children: WakeupNode[]): WakeupNode {
+  return ChainNode.of(ev, children);
 }
 
 /**

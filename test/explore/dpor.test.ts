@@ -7,8 +7,9 @@ import { DfsStrategy } from '../../src/explore/dfs.js';
 import { DporStrategy } from '../../src/explore/dpor.js';
 import { execute, type Model } from '../../src/explore/execute.js';
 import { explore } from '../../src/explore/explore.js';
-import { exploreParallel, type RoundRunner } from '../../src/explore/parallel.js';
+import { exploreParallel, ownCopy, type RoundRunner } from '../../src/explore/parallel.js';
 import type { Strategy } from '../../src/explore/strategy.js';
+import { decodeResult, decodeUnit, encodeResult, encodeUnit } from '../../src/explore/unit-codec.js';
 import { canonicalTrace, Recorder } from '../helpers/traces.js';
 
 // DPOR must reach every final state and verdict the naive search reaches, on random programs of
@@ -269,9 +270,14 @@ describe('a DPOR search partitioned into shards', () => {
 async function runParallel(model: Model, workers: number, budget: number, mode: 'optimal' | 'source') {
   const all = new Run();
   const run: RoundRunner = async (units) =>
-    units.map((unit) => {
-      // Its own copy of the unit, as a worker thread gets: the search consumes its wakeup tree.
-      const strategy = new DporStrategy({ mode, unit: structuredClone(unit) });
+    units.map((unit, i) => {
+      // Every other unit crosses as a worker thread's does, packed (it gets its own copy: the search
+      // consumes its wakeup tree); the others as this thread's, sharing the coordinator's events.
+      const packed = i % 2 === 1;
+      const strategy = new DporStrategy({
+        mode,
+        unit: packed ? decodeUnit(encodeUnit(unit)) : ownCopy(unit),
+      });
       const before = all.executions;
       all.of(model, strategy);
       const explore = {
@@ -282,7 +288,8 @@ async function runParallel(model: Model, workers: number, budget: number, mode: 
         pruned: 0,
         unfair: 0,
       };
-      return { explore, found: null, result: strategy.unitResult() };
+      const result = strategy.unitResult();
+      return { explore, found: null, result: packed ? decodeResult(encodeResult(result)) : result };
     });
   const r = await exploreParallel(
     { mode, round: workers, budget },

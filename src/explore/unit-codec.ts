@@ -1,0 +1,193 @@
+import type { Choice } from '../core/schedule.js';
+import type { BranchData, NodeData, Planting, Unit, UnitResult } from './dpor-data.js';
+import type { Event, WakeupNode } from './wakeup-tree.js';
+
+// The units of a parallel search and what they hand back, packed into one Int32Array to cross
+// threads. A unit of lastzero(14) holds some 4,000 event references in wakeup trees, sleep sets and
+// reversals; as an object graph, the structured clone of postMessage copies each object on both
+// sides and cost more than the unit's own run. Packed, the buffer is moved (transferred), and an
+// event shared by many steps is written once: its place in the message's event table stands for it.
+
+/** A growable buffer of 32-bit integers, with a table of the events written so far. */
+class Writer {
+  buf = new Int32Array(1024);
+  n = 0;
+  private readonly events = new Map<Event, number>();
+  private readonly table: number[] = [];
+
+  int(x: number): void {
+    if (this.n === this.buf.length) {
+      const b = new Int32Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf[this.n++] = x;
+  }
+
+  event(e: Event): void {
+    let i = this.events.get(e);
+    if (i === undefined) {
+      i = this.events.size;
+      this.events.set(e, i);
+      const t = this.table;
+      t.push(e.actor, e.alt, e.alts, e.guarded ? 1 : 0, e.w.length, ...e.w, e.r.length, ...e.r);
+    }
+    this.int(i);
+  }
+
+  eventList(es: readonly Event[]): void {
+    this.int(es.length);
+    for (const e of es) this.event(e);
+  }
+
+  choices(cs: readonly Choice[]): void {
+    this.int(cs.length);
+    for (const c of cs) {
+      this.int(c.actor);
+      this.int(c.alt);
+    }
+  }
+
+  /** A wakeup forest in preorder: its size, then per node its event, a foreign flag and its forest. */
+  forest(ns: readonly (WakeupNode | NodeData)[]): void {
+    this.int(ns.length);
+    for (const x of ns) {
+      this.event(x.ev);
+      this.int('foreign' in x && x.foreign ? 1 : 0);
+      this.forest(x.children);
+    }
+  }
+
+  /** The message: the event table's length and entries, then the body. */
+  done(): Int32Array<ArrayBuffer> {
+    const out = new Int32Array(1 + this.table.length + this.n);
+    out[0] = this.table.length;
+    out.set(this.table, 1);
+    out.set(this.buf.subarray(0, this.n), 1 + this.table.length);
+    return out;
+  }
+}
+
+class Reader {
+  private readonly table: Event[] = [];
+  private at: number;
+
+  constructor(private readonly buf: Int32Array) {
+    const end = 1 + buf[0]!;
+    let i = 1;
+    while (i < end) {
+      const actor = buf[i++]!;
+      const alt = buf[i++]!;
+      const alts = buf[i++]!;
+      const guarded = buf[i++] === 1;
+      const nw = buf[i++]!;
+      const w = Array.from(buf.subarray(i, i + nw));
+      i += nw;
+      const nr = buf[i++]!;
+      const r = Array.from(buf.subarray(i, i + nr));
+      i += nr;
+      this.table.push({ actor, alt, w, r, alts, guarded });
+    }
+    this.at = end;
+  }
+
+  int(): number {
+    return this.buf[this.at++]!;
+  }
+
+  event(): Event {
+    return this.table[this.int()]!;
+  }
+
+  events(): Event[] {
+    const n = this.int();
+    const out: Event[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.event();
+    return out;
+  }
+
+  choices(): Choice[] {
+    const n = this.int();
+    const out: Choice[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = { actor: this.int(), alt: this.int() };
+    return out;
+  }
+
+  forest(): NodeData[] {
+    const n = this.int();
+    const out: NodeData[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const ev = this.event();
+      const foreign = this.int() === 1;
+      const children = this.forest();
+      out[i] = foreign ? { ev, children, foreign } : { ev, children };
+    }
+    return out;
+  }
+}
+
+/** A unit as one buffer (its coordinator key stays behind: a worker does not need it). */
+export function encodeUnit(u: Unit): Int32Array<ArrayBuffer> {
+  const w = new Writer();
+  w.choices(u.prefix);
+  w.int(u.item ? 1 : 0);
+  if (u.item) w.forest([u.item]);
+  w.eventList(u.sleep);
+  w.int(u.above.length);
+  for (const a of u.above) w.eventList(a);
+  w.int(u.budget);
+  return w.done();
+}
+
+export function decodeUnit(buf: Int32Array): Unit {
+  const r = new Reader(buf);
+  const prefix = r.choices();
+  const item = r.int() === 1 ? r.forest()[0]! : null;
+  const sleep = r.events();
+  const n = r.int();
+  const above: Event[][] = [];
+  for (let i = 0; i < n; i++) above.push(r.events());
+  return { prefix, item, sleep, above, budget: r.int() };
+}
+
+/** What a unit hands back, as one buffer. */
+export function encodeResult(res: UnitResult): Int32Array<ArrayBuffer> {
+  const w = new Writer();
+  w.int(res.plantings.length);
+  for (const p of res.plantings) {
+    w.int(p.depth);
+    w.eventList(p.v);
+  }
+  w.int(res.branches.length);
+  for (const b of res.branches) {
+    w.eventList(b.sleep);
+    w.forest(b.wut);
+    w.event(b.current);
+    w.forest(b.sub);
+    w.choices(b.enabled);
+    w.int(b.preemptions);
+    w.int(b.depth);
+    w.int(b.arrived);
+  }
+  return w.done();
+}
+
+export function decodeResult(buf: Int32Array): UnitResult {
+  const r = new Reader(buf);
+  const plantings: Planting[] = [];
+  for (let i = r.int(); i > 0; i--) plantings.push({ depth: r.int(), v: r.events() });
+  const branches: BranchData[] = [];
+  for (let i = r.int(); i > 0; i--) {
+    branches.push({
+      sleep: r.events(),
+      wut: r.forest(),
+      current: r.event(),
+      sub: r.forest(),
+      enabled: r.choices(),
+      preemptions: r.int(),
+      depth: r.int(),
+      arrived: r.int(),
+    });
+  }
+  return { plantings, branches };
+}
