@@ -1,66 +1,116 @@
-// Parallel DPOR (`check --workers N`): wall time of the one search in this thread against the same
-// search on N worker threads, on the classic benchmarks; the executions must be equal (each trace
-// once) and the speed-up near N when the machine has N idle cores. Then memory over a long run: the
-// heap sampled every 20,000 executions of one search stays flat. Run with `npm run bench`.
+// Parallel DPOR (`check --workers N`): wall time of the one search against the same search on N
+// threads, on the classic benchmarks; the executions must be equal (each trace once) and the
+// speed-up near N when the machine has N idle cores. Every time is a fresh process's, as a user's
+// `lockstep check` is (cold: thread start-up and JIT warm-up included), the median of a few runs.
+// The ceiling is what the machine gives two threads that share nothing: two one-thread searches
+// run at once, as processes, do twice the work in `ceiling` times less than twice one's time.
+// Then memory over a long run: the heap sampled every 20,000 executions of one search stays flat.
+// Run with `npm run bench`.
 
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { PARALLEL_BUDGET, PARALLEL_ROUND } from '../dist/api/check.js';
-import * as benchmarks from '../dist/benchmarks/index.js';
-import { UnitPool } from '../dist/cli/pool.js';
-import { exploreParallel } from '../dist/explore/parallel.js';
+import { BENCHMARKS as benchmarks } from '../dist/benchmarks/index.js';
 import { DporStrategy, explore } from '../dist/index.js';
 
 const limits = { maxExecutions: 10_000_000, maxSteps: 10_000 };
 const cases = [
-  ['indexer', [15]],
   ['indexer', [16]],
-  ['lastzero', [12]],
+  ['indexer', [17]],
   ['lastzero', [14]],
+  ['lastzero', [15]],
   ['readersWriters', [5, 2]],
 ];
+const REPEAT = 3;
+const self = new URL(import.meta.url).pathname;
 
 function row(cells) {
-  return cells.map((c, i) => (i === 0 ? String(c).padEnd(22) : String(c).padStart(13))).join(' ');
+  return cells.map((c, i) => (i === 0 ? String(c).padEnd(22) : String(c).padStart(12))).join(' ');
 }
 
-export async function runParallelBench(workerCounts = [2]) {
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One measurement in a fresh process: `threads` 0 is the one search, N the parallel one on N threads. */
+function measure(name, args, threads) {
+  const out = execFileSync(process.execPath, [self, 'child', name, JSON.stringify(args), String(threads)], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+/** Two one-thread searches at once, in two processes: the longer one's time (start-up not counted). */
+function concurrentPair(name, args) {
+  const run = () =>
+    new Promise((done, fail) => {
+      const p = spawn(process.execPath, [self, 'child', name, JSON.stringify(args), '0']);
+      let out = '';
+      p.stdout.on('data', (d) => {
+        out += d;
+      });
+      p.on('exit', (code) =>
+        code === 0 ? done(JSON.parse(out).seconds) : fail(new Error(`child exited ${code}`)),
+      );
+    });
+  return Promise.all([run(), run()]).then((s) => Math.max(...s));
+}
+
+export async function runParallelBench(threadCounts = [2]) {
   console.log(
-    `\nparallel DPOR on worker threads (${cpus().length} cores; speed-up = one thread's time / N workers' time)`,
+    `\nparallel DPOR on N threads (${cpus().length} cores; fresh process per run, median of ${REPEAT}; speed-up = one thread's time / N threads' time; ceiling = the speed-up of two searches that share nothing, two processes at once)`,
   );
-  console.log(row(['model', 'workers', 'executions', 'one: s', 'workers: s', 'speed-up', 'rounds']));
+  console.log(row(['model', 'threads', 'executions', 'one: s', 'N: s', 'speed-up', 'ceiling']));
   for (const [name, args] of cases) {
-    const b = benchmarks[name](...args);
-    const t0 = performance.now();
-    const one = explore(b.model, new DporStrategy(), limits);
-    const oneS = (performance.now() - t0) / 1000;
-    for (const n of workerCounts) {
-      const pool = new UnitPool(
-        n,
-        { source: { kind: 'benchmark', name, args }, mode: 'optimal', maxSteps: limits.maxSteps },
-        b.model,
-      );
-      const t1 = performance.now();
-      const par = await exploreParallel(
-        { round: PARALLEL_ROUND * n, budget: PARALLEL_BUDGET },
-        limits,
-        pool.run,
-      );
-      const parS = (performance.now() - t1) / 1000;
-      await pool.close();
-      const same = par.executions === one.executions ? '' : ` (one: ${one.executions})`;
+    const one = [];
+    for (let i = 0; i < REPEAT; i++) one.push(measure(name, args, 0));
+    const oneS = median(one.map((m) => m.seconds));
+    const pair = [];
+    for (let i = 0; i < REPEAT; i++) pair.push(await concurrentPair(name, args));
+    const ceiling = (2 * oneS) / median(pair);
+    for (const n of threadCounts) {
+      const par = [];
+      for (let i = 0; i < REPEAT; i++) par.push(measure(name, args, n));
+      const parS = median(par.map((m) => m.seconds));
+      const execs = par[0].executions;
+      const same = execs === one[0].executions ? '' : ` (one: ${one[0].executions})`;
       console.log(
         row([
-          b.name,
+          benchmarks[name](...args).name,
           n,
-          `${par.executions}${same}`,
+          `${execs}${same}`,
           oneS.toFixed(2),
           parS.toFixed(2),
           `${(oneS / parS).toFixed(2)}x`,
-          par.rounds,
+          n === 2 ? `${ceiling.toFixed(2)}x` : '',
         ]),
       );
     }
   }
+}
+
+/** The child: one search, timed from before the threads start to the result. */
+async function child(name, args, threads) {
+  const b = benchmarks[name](...args);
+  const t0 = performance.now();
+  let executions;
+  if (threads === 0) {
+    executions = explore(b.model, new DporStrategy(), limits).executions;
+  } else {
+    const { PARALLEL_BUDGET, PARALLEL_ROUND } = await import('../dist/api/check.js');
+    const { UnitPool } = await import('../dist/cli/pool.js');
+    const { exploreParallel } = await import('../dist/explore/parallel.js');
+    const pool = new UnitPool(
+      threads,
+      { source: { kind: 'benchmark', name, args }, mode: 'optimal', maxSteps: limits.maxSteps },
+      b.model,
+    );
+    const r = await exploreParallel(
+      { round: PARALLEL_ROUND * threads, budget: PARALLEL_BUDGET },
+      limits,
+      pool.run,
+    );
+    executions = r.executions;
+    await pool.close();
+  }
+  process.stdout.write(JSON.stringify({ executions, seconds: (performance.now() - t0) / 1000 }));
 }
 
 export function runMemoryBench(name = 'lastzero', args = [16]) {
@@ -85,7 +135,9 @@ export function runMemoryBench(name = 'lastzero', args = [16]) {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[2] === 'child') {
+  await child(process.argv[3], JSON.parse(process.argv[4]), Number(process.argv[5]));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   await runParallelBench([1, 2]);
   runMemoryBench();
 }

@@ -11,6 +11,8 @@ import {
   exploreSteps,
 } from './explore.js';
 import {
+  asWakeupNode,
+  copyTree,
   type Event,
   initials,
   insert,
@@ -78,13 +80,8 @@ function before(a: Branch, b: Branch): boolean {
   return a.key.length < b.key.length;
 }
 
-function node(n: NodeData): WakeupNode {
-  return wakeupNode(n.ev, n.children.map(node));
-}
-
-function clone(n: WakeupNode): WakeupNode {
-  return wakeupNode(n.ev, n.children.map(clone));
-}
+/** A tree a unit handed back: its nodes are taken over (the unit's search has ended). */
+const node = (n: NodeData): WakeupNode => asWakeupNode(n);
 
 const choice = (e: Event): Choice => ({ actor: e.actor, alt: e.alt });
 
@@ -110,6 +107,7 @@ export class ParallelSearch {
       this.started = true;
       return [{ key: [], prefix: [], item: null, sleep: [], above: [], budget: this.budget }];
     }
+    this.prune();
     const out: WorkUnit[] = [];
     while (out.length < k) {
       let first: Branch | null = null;
@@ -127,7 +125,7 @@ export class ParallelSearch {
       const key = [...first.key, idx];
       // Plain data: a unit crosses threads, and a wakeup node may be a lazy chain. The coordinator
       // keeps the same nodes for `plant`; a unit run in this thread gets its own copy (`runUnit`).
-      const plain = clone(item);
+      const plain = copyTree(item);
       out.push({
         key,
         prefix: first.prefix,
@@ -140,6 +138,34 @@ export class ParallelSearch {
       first.handed.push({ ev: item.ev, idx, children: plain.children });
     }
     return out;
+  }
+
+  /**
+   * Forgets what no unit will consult again. Between rounds no unit runs, and every later unit is
+   * a sibling of a pending branch or below one: a branch no pending branch is at or below is done,
+   * and a sibling handed out is only consulted by the plantings of units from earlier siblings
+   * (`plant`), so one before the earliest sibling still live at its branch is dropped. Without
+   * this, the subtrees handed out would pile up over the run (lastzero(14): 680,000 nodes).
+   */
+  private prune(): void {
+    const live = new Map<string, number>();
+    const note = (key: string, idx: number): void => {
+      const m = live.get(key);
+      if (m === undefined || idx < m) live.set(key, idx);
+    };
+    for (const p of this.pending) {
+      note(keyOf(p.key), p.next);
+      for (let e = 0; e < p.key.length; e++) note(keyOf(p.key.slice(0, e)), p.key[e]!);
+    }
+    for (const [key, b] of this.branches) {
+      const m = live.get(key);
+      if (m === undefined) this.branches.delete(key);
+      else if (b.handed.length > 0 && b.handed[0]!.idx <= m) {
+        const keep = b.handed.filter((h) => h.idx > m);
+        b.handed.length = 0;
+        b.handed.push(...keep);
+      }
+    }
   }
 
   /** For each branch on the path to a sibling, the sleep entries before the path: a unit's `above`. */
@@ -241,7 +267,7 @@ export interface UnitOutcome {
 
 /** A unit whose wakeup tree a search may consume: the coordinator's copy stays as it was. */
 export function ownCopy(unit: Unit): Unit {
-  return unit.item ? { ...unit, item: clone(unit.item) } : unit;
+  return unit.item ? { ...unit, item: copyTree(unit.item) } : unit;
 }
 
 /** Runs one unit in this thread. */

@@ -1,6 +1,10 @@
 import type { Choice } from '../core/schedule.js';
 import type { BranchData, NodeData, Planting, Unit, UnitResult } from './dpor-data.js';
-import type { Event, WakeupNode } from './wakeup-tree.js';
+import { chainNode, type Event, lazyChain, type WakeupNode, wakeupNode } from './wakeup-tree.js';
+
+const NODE = 0;
+const FOREIGN = 1;
+const CHAIN = 2;
 
 // The units of a parallel search and what they hand back, packed into one Int32Array to cross
 // threads. A unit of lastzero(14) holds some 4,000 event references in wakeup trees, sleep sets and
@@ -48,12 +52,22 @@ class Writer {
     }
   }
 
-  /** A wakeup forest in preorder: its size, then per node its event, a foreign flag and its forest. */
+  /**
+   * A wakeup forest in preorder: its size, then per node a tag and either its event and forest
+   * (NODE, FOREIGN) or, for a branch not walked yet, its steps (CHAIN): a reversal planted as one
+   * sequence crosses as one, without making its nodes.
+   */
   forest(ns: readonly (WakeupNode | NodeData)[]): void {
     this.int(ns.length);
     for (const x of ns) {
+      const chain = lazyChain(x);
+      if (chain) {
+        this.int(CHAIN);
+        this.eventList(chain);
+        continue;
+      }
+      this.int('foreign' in x && x.foreign ? FOREIGN : NODE);
       this.event(x.ev);
-      this.int('foreign' in x && x.foreign ? 1 : 0);
       this.forest(x.children);
     }
   }
@@ -117,10 +131,14 @@ class Reader {
     const n = this.int();
     const out: NodeData[] = new Array(n);
     for (let i = 0; i < n; i++) {
+      const tag = this.int();
+      if (tag === CHAIN) {
+        out[i] = chainNode(this.events());
+        continue;
+      }
       const ev = this.event();
-      const foreign = this.int() === 1;
       const children = this.forest();
-      out[i] = foreign ? { ev, children, foreign } : { ev, children };
+      out[i] = tag === FOREIGN ? { ev, children, foreign: true } : wakeupNode(ev, children);
     }
     return out;
   }

@@ -166,12 +166,51 @@ class ChainNode implements WakeupNode {
     return this.kids;
   }
 
+  /** Whether its children are still to make (the rest of its sequence). */
+  lazy(): boolean {
+    return this.kids === null;
+  }
+
+  rest(): readonly Event[] {
+    return this.at === 0 ? this.seq : this.seq.slice(this.at);
+  }
+
+  copy(): ChainNode {
+    return new ChainNode(this.seq, this.at);
+  }
+
   /** A node with its children given. */
   static of(ev: Event, children: WakeupNode[]): ChainNode {
     const n = new ChainNode([ev], 0);
     n.kids = children;
     return n;
   }
+}
+
+/**
+ * A copy of a wakeup tree that a search may consume while the original stays: a branch not walked
+ * yet stays a lazy chain (sharing its sequence, which nobody changes), so a copy costs the nodes
+ * made so far, not the whole tree.
+ */
+export function copyTree(n: WakeupNode): WakeupNode {
+  if (n instanceof ChainNode && n.lazy()) return n.copy();
+  return ChainNode.of(n.ev, n.children.map(copyTree));
+}
+
+/** The steps of a branch not walked yet, from this node down; null when it has been. */
+export function lazyChain(n: WakeupNode): readonly Event[] | null {
+  return n instanceof ChainNode && n.lazy() ? n.rest() : null;
+}
+
+/** A branch of the steps `seq` (at least one), made as the search walks it. */
+export function chainNode(seq: readonly Event[]): WakeupNode {
+  return new ChainNode(seq, 0);
+}
+
+/** A tree as wakeup nodes: itself when it is one already, else a copy of its plain data. */
+export function asWakeupNode(n: WakeupNode): WakeupNode {
+  if (n instanceof ChainNode) return n;
+  return ChainNode.of(n.ev, n.children.map(asWakeupNode));
 }
 
 /**
