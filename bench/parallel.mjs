@@ -91,10 +91,11 @@ async function child(name, args, threads) {
   const b = benchmarks[name](...args);
   const t0 = performance.now();
   let executions;
+  let busy = [];
   if (threads === 0) {
     executions = explore(b.model, new DporStrategy(), limits).executions;
   } else {
-    const { PARALLEL_BUDGET, PARALLEL_ROUND } = await import('../dist/api/check.js');
+    const { PARALLEL_BUDGET, PARALLEL_WINDOW } = await import('../dist/api/check.js');
     const { UnitPool } = await import('../dist/cli/pool.js');
     const { exploreParallel } = await import('../dist/explore/parallel.js');
     const pool = new UnitPool(
@@ -103,14 +104,15 @@ async function child(name, args, threads) {
       b.model,
     );
     const r = await exploreParallel(
-      { round: PARALLEL_ROUND * threads, budget: PARALLEL_BUDGET },
+      { window: PARALLEL_WINDOW * threads, budget: PARALLEL_BUDGET },
       limits,
       pool.run,
     );
     executions = r.executions;
+    busy = pool.stats();
     await pool.close();
   }
-  process.stdout.write(JSON.stringify({ executions, seconds: (performance.now() - t0) / 1000 }));
+  process.stdout.write(JSON.stringify({ executions, seconds: (performance.now() - t0) / 1000, busy }));
 }
 
 export function runMemoryBench(name = 'lastzero', args = [16]) {

@@ -78,8 +78,8 @@ export { DEFAULT_LIVELOCK_BOUND, LivelockMonitor, shortestPeriod } from './explo
 export type {
   ParallelOptions,
   ParallelResult,
-  RoundRunner,
   UnitOutcome,
+  UnitRunner,
   WorkUnit,
 } from './explore/parallel.js';
 export { exploreParallel, ParallelSearch, runUnit } from './explore/parallel.js';

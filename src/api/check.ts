@@ -12,7 +12,7 @@ import {
   exploreSteps,
 } from '../explore/explore.js';
 import { DEFAULT_LIVELOCK_BOUND } from '../explore/livelock.js';
-import { exploreParallel, type RoundRunner } from '../explore/parallel.js';
+import { exploreParallel, type UnitRunner } from '../explore/parallel.js';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from '../explore/pct.js';
 import { RandomStrategy } from '../explore/random.js';
 import { ReplayStrategy } from '../explore/replay.js';
@@ -183,22 +183,22 @@ export async function checkAsync(
 }
 
 /**
- * Checks a target with parallel DPOR: rounds of units, run by `run` (on worker threads in the
- * CLI), then shrinks and records a counterexample as `check` does. The result depends on the
- * number of workers, never on timing.
+ * Checks a target with parallel DPOR: units run by `run` (on N threads in the CLI), a window of
+ * them in flight, then shrinks and records a counterexample as `check` does. The result depends on
+ * the number of threads, never on timing.
  */
 export async function checkParallel(
   target: Target,
   options: CheckOptions,
   workers: number,
-  run: RoundRunner,
+  run: UnitRunner,
   hooks: ExploreHooks = {},
 ): Promise<CheckResult> {
   validate(options);
   const result = await exploreParallel(
     {
       mode: options.strategy === 'source-dpor' ? 'source' : 'optimal',
-      round: PARALLEL_ROUND * workers,
+      window: PARALLEL_WINDOW * workers,
       budget: PARALLEL_BUDGET,
     },
     options,
@@ -221,8 +221,8 @@ function validate(options: CheckOptions): void {
   }
 }
 
-/** Units per worker in a round of a parallel check, and executions per unit (see bench/ for the choice). */
-export const PARALLEL_ROUND = 4;
+/** Units in flight per thread of a parallel check, and executions per unit (see bench/ for the choice). */
+export const PARALLEL_WINDOW = 4;
 export const PARALLEL_BUDGET = 1024;
 
 /** Shrinks and records a search's counterexample, if it found one. */

@@ -58,19 +58,16 @@ function foundData(f: Counterexample): FoundData {
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const model = await modelFor(init);
-port.on('message', (m: { id: number; unit: Int32Array }) => {
+port.on('message', (m: { unit: Int32Array }) => {
   try {
     const o = runUnit(model, init.mode, decodeUnit(m.unit), limitsOf(init));
     const result = encodeResult(o.result);
     const outcome = { ...o, result, found: o.found ? foundData(o.found) : null };
-    port.postMessage({ id: m.id, outcome }, [result.buffer]);
+    port.postMessage({ outcome }, [result.buffer]);
   } catch (e) {
     const code = e instanceof LockstepError ? e.code : 'E_WORKER';
     const hint =
       e instanceof LockstepError ? e.hint : 'run the same check without --workers to see the error';
-    port.postMessage({
-      id: m.id,
-      error: { code, message: e instanceof Error ? e.message : String(e), hint },
-    });
+    port.postMessage({ error: { code, message: e instanceof Error ? e.message : String(e), hint } });
   }
 });

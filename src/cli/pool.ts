@@ -6,7 +6,7 @@ import type { Schedule } from '../core/schedule.js';
 import type { DporMode } from '../explore/dpor.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
-import { type RoundRunner, type UnitOutcome, unitSteps, type WorkUnit } from '../explore/parallel.js';
+import { type UnitOutcome, type UnitRunner, unitSteps, type WorkUnit } from '../explore/parallel.js';
 import { decodeResult, encodeUnit } from '../explore/unit-codec.js';
 
 // The threads of `check --workers N`: this one, which coordinates (explore/parallel.ts) and runs units
@@ -58,7 +58,6 @@ export interface FoundData {
 }
 
 interface Reply {
-  readonly id: number;
   readonly outcome?: Omit<UnitOutcome, 'found' | 'result'> & {
     readonly found: FoundData | null;
     readonly result: Int32Array;
@@ -66,15 +65,31 @@ interface Reply {
   readonly error?: { readonly code: ErrorCode; readonly message: string; readonly hint: string };
 }
 
+/** A unit waiting for a thread, or running on one, and how to give its outcome back. */
+interface Job {
+  readonly unit: WorkUnit;
+  readonly done: (o: UnitOutcome) => void;
+  readonly fail: (e: unknown) => void;
+}
+
 /**
- * The threads of a parallel search: this one, which also coordinates, and N - 1 worker threads.
- * This thread runs units a few executions at a time, so that a worker's result is taken and its
- * next unit sent without waiting for this thread's unit to end; and while the workers start and
- * load the target, this thread is already running the first round.
+ * The threads of a parallel search: this one, which also coordinates, and N - 1 worker threads;
+ * each unit goes to the next idle one. This thread runs units a few executions at a time, so that
+ * a worker's result is taken, and its next unit sent, without waiting for this thread's unit to
+ * end; and while the workers start and load the target, this thread is already running units.
  */
 export class UnitPool {
   private readonly workers: Worker[];
-  private failed: Error | null = null;
+  /** Per worker, the job it runs and when it was sent. */
+  private readonly running = new Map<Worker, Job & { readonly sent: number }>();
+  /** Per thread (this one first), milliseconds from a unit's start to its result, and units run. */
+  private readonly busy: number[];
+  private readonly units: number[];
+  private readonly queue: Job[] = [];
+  /** This thread is running queued units. */
+  private local = false;
+  private failed: unknown = null;
+  private closed = false;
 
   /** `model` is the target's, built in this thread; `init` says how a worker builds its own. */
   constructor(
@@ -83,79 +98,108 @@ export class UnitPool {
     private readonly model: Model,
   ) {
     const script = new URL('./dpor-worker.js', import.meta.url);
+    this.busy = new Array(threads).fill(0);
+    this.units = new Array(threads).fill(0);
     this.workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(script, { workerData: init });
-      w.on('error', (e) => {
-        this.failed = e;
-      });
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', () => this.fail(new LockstepError('E_WORKER', 'a worker thread stopped', HINT)));
+      w.on('message', (r: Reply) => this.reply(w, r));
       return w;
     });
   }
 
-  /** Runs a round's units, each on the next idle thread; results in the units' order. */
-  readonly run: RoundRunner = (units: readonly WorkUnit[]) =>
-    new Promise((resolve, reject) => {
-      const out: UnitOutcome[] = new Array(units.length);
-      let next = 0;
-      let done = 0;
-      let stopped = false;
-      const fail = (e: unknown): void => {
-        if (stopped) return;
-        stopped = true;
-        for (const w of this.workers) w.removeAllListeners('message').removeAllListeners('exit');
-        reject(e);
-      };
-      const finish = (id: number, o: UnitOutcome): void => {
-        out[id] = o;
-        if (++done === units.length && !stopped) {
-          stopped = true;
-          resolve(out);
-        }
-      };
-      const give = (w: Worker): void => {
-        if (next >= units.length || stopped) return;
-        const id = next++;
-        const unit = encodeUnit(units[id]!);
-        w.postMessage({ id, unit }, [unit.buffer]);
-      };
-      for (const w of this.workers) {
-        w.removeAllListeners('message').removeAllListeners('exit');
-        w.on('exit', () =>
-          fail(this.failed ?? new LockstepError('E_WORKER', 'a worker thread stopped', HINT)),
-        );
-        w.on('message', (r: Reply) => {
-          if (r.error) {
-            fail(new LockstepError(r.error.code, r.error.message, r.error.hint));
-            return;
-          }
-          const o = r.outcome!;
-          give(w);
-          const result = decodeResult(o.result);
-          finish(r.id, { ...o, result, found: o.found ? counterexample(o.found) : null });
-        });
+  /** Runs a unit on the next idle thread. */
+  readonly run: UnitRunner = (unit: WorkUnit) =>
+    new Promise((done, fail) => {
+      if (this.failed !== null) {
+        fail(this.failed);
+        return;
       }
-      if (this.failed) fail(this.failed);
-      // This thread takes the first unit: the workers may still be starting.
-      const local = async (): Promise<void> => {
-        while (next < units.length && !stopped) {
-          const id = next++;
-          const g = unitSteps(this.model, this.init.mode, units[id]!, limitsOf(this.init));
-          for (let r = g.next(); ; r = g.next()) {
-            if (r.done) {
-              finish(id, r.value);
-              break;
-            }
-            await new Promise((go) => setImmediate(go));
-            if (stopped) return;
-          }
-        }
-      };
-      const running = local();
-      for (const w of this.workers) give(w);
-      running.catch(fail);
+      this.queue.push({ unit, done, fail });
+      this.dispatch();
     });
 
+  /** Hands queued units to idle threads: this one first (it is warm, the workers may be starting). */
+  private dispatch(): void {
+    if (this.queue.length > 0 && !this.local) {
+      this.local = true;
+      const job = this.queue.shift()!;
+      setImmediate(() => void this.runLocal(job));
+    }
+    for (const w of this.workers) {
+      if (this.queue.length === 0) return;
+      if (this.running.has(w)) continue;
+      const job = this.queue.shift()!;
+      this.running.set(w, { ...job, sent: performance.now() });
+      const unit = encodeUnit(job.unit);
+      w.postMessage({ unit }, [unit.buffer]);
+    }
+  }
+
+  private reply(w: Worker, r: Reply): void {
+    const job = this.running.get(w);
+    if (!job) return;
+    this.running.delete(w);
+    const i = 1 + this.workers.indexOf(w);
+    this.busy[i]! += performance.now() - job.sent;
+    this.units[i]!++;
+    if (r.error) {
+      const e = new LockstepError(r.error.code, r.error.message, r.error.hint);
+      this.fail(e);
+      job.fail(e);
+      return;
+    }
+    this.dispatch();
+    const o = r.outcome!;
+    job.done({ ...o, result: decodeResult(o.result), found: o.found ? counterexample(o.found) : null });
+  }
+
+  /** Runs `first`, then queued units, in this thread until none is left, yielding every few executions. */
+  private async runLocal(first: Job): Promise<void> {
+    for (let job: Job | undefined = first; job; job = this.queue.shift()) {
+      if (this.closed) return;
+      if (this.failed !== null) {
+        job.fail(this.failed);
+        continue;
+      }
+      try {
+        const g = unitSteps(this.model, this.init.mode, job.unit, limitsOf(this.init));
+        let t = performance.now();
+        for (let r = g.next(); ; r = g.next()) {
+          this.busy[0]! += performance.now() - t;
+          if (r.done) {
+            this.units[0]!++;
+            job.done(r.value);
+            break;
+          }
+          await new Promise((go) => setImmediate(go));
+          if (this.closed) return;
+          t = performance.now();
+        }
+      } catch (e) {
+        job.fail(e);
+      }
+    }
+    this.local = false;
+  }
+
+  /** A failed worker fails every unit running or waiting, and every later one. */
+  private fail(e: unknown): void {
+    if (this.failed !== null || this.closed) return;
+    this.failed = e;
+    for (const job of [...this.running.values(), ...this.queue.splice(0)]) job.fail(e);
+    this.running.clear();
+  }
+
+  /** Per thread, this one first: the units it ran and the seconds it spent on them (for bench/). */
+  stats(): { units: number; seconds: number }[] {
+    return this.busy.map((ms, i) => ({ units: this.units[i]!, seconds: ms / 1000 }));
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -23,12 +23,14 @@ import {
   weakInitial,
 } from './wakeup-tree.js';
 
-// Parallel DPOR in rounds. The coordinator keeps the branches of the one search whose siblings are
-// still to explore; each round it hands the next few siblings, in the order the one search takes
-// them, to workers as units. A worker runs a unit's subtree for a budget of executions and hands
-// back the reversals it scheduled at or above the unit's branch, and the branches it has not
-// finished. The coordinator applies them in the one search's order, so a round's outcome depends on
-// the number of workers and the budget, never on timing: the same input gives the same result.
+// Parallel DPOR in a window of units. The coordinator keeps the branches of the one search whose
+// siblings are still to explore and hands out their siblings, in the order the one search takes
+// them, as units: a unit runs a sibling's subtree for a budget of executions and hands back the
+// reversals it scheduled at or above its branch, and the branches it has not finished. The
+// coordinator applies what units hand back in the order it handed them out; after each, it tops
+// the units in flight up to the window. What is handed out so depends only on what was applied
+// before, never on which thread ran what or when: the same input gives the same result. A slow
+// unit holds back the application of later ones, not the threads, while the window is not full.
 //
 // The one search would have run a sibling only after the earlier ones were done, and a reversal one
 // of them schedules may land in a later sibling's wakeup tree. When that sibling already runs
@@ -101,13 +103,16 @@ export class ParallelSearch {
     readonly budget: number,
   ) {}
 
-  /** The next units, at most `k`, in the order the one search would explore them; none when done. */
-  take(k: number): WorkUnit[] {
+  /**
+   * The next units, at most `k`, in the order the one search would explore them; none when none is
+   * pending. `running`: the units handed out whose results are not applied yet.
+   */
+  take(k: number, running: readonly WorkUnit[]): WorkUnit[] {
     if (!this.started) {
       this.started = true;
       return [{ key: [], prefix: [], item: null, sleep: [], above: [], budget: this.budget }];
     }
-    this.prune();
+    this.prune(running);
     const out: WorkUnit[] = [];
     while (out.length < k) {
       let first: Branch | null = null;
@@ -123,40 +128,43 @@ export class ParallelSearch {
       }
       const idx = first.next++;
       const key = [...first.key, idx];
-      // Plain data: a unit crosses threads, and a wakeup node may be a lazy chain. The coordinator
-      // keeps the same nodes for `plant`; a unit run in this thread gets its own copy (`runUnit`).
-      const plain = copyTree(item);
+      // The unit owns a copy of the sibling's tree, taken now: its search consumes it, whenever it
+      // runs, while the coordinator extends the original (`plant`).
       out.push({
         key,
         prefix: first.prefix,
-        item: plain,
+        item: copyTree(item),
         sleep: first.sleep.map((e) => e.ev),
         above: this.above(key),
         budget: this.budget,
       });
       first.sleep.push({ ev: item.ev, idx });
-      first.handed.push({ ev: item.ev, idx, children: plain.children });
+      first.handed.push({ ev: item.ev, idx, children: item.children });
     }
     return out;
   }
 
   /**
-   * Forgets what no unit will consult again. Between rounds no unit runs, and every later unit is
-   * a sibling of a pending branch or below one: a branch no pending branch is at or below is done,
-   * and a sibling handed out is only consulted by the plantings of units from earlier siblings
-   * (`plant`), so one before the earliest sibling still live at its branch is dropped. Without
-   * this, the subtrees handed out would pile up over the run (lastzero(14): 680,000 nodes).
+   * Forgets what no unit will consult again. Every later unit runs below a running unit or is a
+   * sibling of a pending branch or below one: a branch none of them is at or below is done, and a
+   * sibling handed out is only consulted by the plantings of units from earlier siblings (`plant`),
+   * so one before the earliest sibling still live at its branch is dropped. Without this, the
+   * subtrees handed out would pile up over the run (lastzero(14): 680,000 nodes).
    */
-  private prune(): void {
+  private prune(running: readonly WorkUnit[]): void {
     const live = new Map<string, number>();
     const note = (key: string, idx: number): void => {
       const m = live.get(key);
       if (m === undefined || idx < m) live.set(key, idx);
     };
+    const path = (key: readonly number[]): void => {
+      for (let e = 0; e < key.length; e++) note(keyOf(key.slice(0, e)), key[e]!);
+    };
     for (const p of this.pending) {
       note(keyOf(p.key), p.next);
-      for (let e = 0; e < p.key.length; e++) note(keyOf(p.key.slice(0, e)), p.key[e]!);
+      path(p.key);
     }
+    for (const u of running) path(u.key);
     for (const [key, b] of this.branches) {
       const m = live.get(key);
       if (m === undefined) this.branches.delete(key);
@@ -255,8 +263,8 @@ export class ParallelSearch {
   }
 }
 
-/** How a round's units are run: in this thread (tests), or on worker threads (the CLI). */
-export type RoundRunner = (units: readonly WorkUnit[]) => Promise<UnitOutcome[]>;
+/** How a unit is run: in this thread (tests), or on the next idle thread of a pool (the CLI). */
+export type UnitRunner = (unit: WorkUnit) => Promise<UnitOutcome>;
 
 /** A unit's run: its exploration's counts, the problem it found, and what it hands back. */
 export interface UnitOutcome {
@@ -265,12 +273,7 @@ export interface UnitOutcome {
   readonly result: UnitResult;
 }
 
-/** A unit whose wakeup tree a search may consume: the coordinator's copy stays as it was. */
-export function ownCopy(unit: Unit): Unit {
-  return unit.item ? { ...unit, item: copyTree(unit.item) } : unit;
-}
-
-/** Runs one unit in this thread. */
+/** Runs one unit in this thread; its search consumes the unit's tree (`take` made it the unit's own). */
 export function runUnit(
   model: Model,
   mode: DporMode,
@@ -287,7 +290,7 @@ export function* unitSteps(
   unit: Unit,
   limits: Omit<ExploreLimits, 'maxExecutions'>,
 ): Generator<void, UnitOutcome, void> {
-  const strategy = new DporStrategy({ mode, unit: ownCopy(unit) });
+  const strategy = new DporStrategy({ mode, unit });
   const r = yield* exploreSteps(model, strategy, { ...limits, maxExecutions: Number.POSITIVE_INFINITY });
   return {
     explore: {
@@ -306,70 +309,85 @@ export function* unitSteps(
 /** Options of a parallel search. */
 export interface ParallelOptions {
   readonly mode?: DporMode;
-  /** Units per round (a few per worker, so that a long unit does not leave the others idle). */
-  readonly round: number;
+  /** Units in flight at most (a few per thread, so that a long unit does not leave the others idle). */
+  readonly window: number;
   /** Executions a unit runs before it hands back what is left (default 64). */
   readonly budget?: number;
 }
 
 /** What a parallel search did: the exploration, and the reversals that became siblings of their own. */
 export interface ParallelResult extends ExploreResult {
-  readonly rounds: number;
+  /** Units whose results were applied. */
+  readonly units: number;
   readonly extensions: number;
 }
 
+/** Executions between two progress reports of a parallel search (at the next unit applied). */
+const PROGRESS_EVERY = 1000;
+
 /**
- * Explores a model with parallel DPOR: rounds of units until none is left or one finds a problem;
- * of a round's problems, the one the one search would meet first is reported.
+ * Explores a model with parallel DPOR: units in a window until none is left or one finds a
+ * problem; of the problems found, the one of the earliest unit handed out is reported.
  */
 export async function exploreParallel(
   options: ParallelOptions,
   limits: ExploreLimits,
-  run: RoundRunner,
+  run: UnitRunner,
   hooks: ExploreHooks = {},
 ): Promise<ParallelResult> {
   const mode = options.mode ?? 'optimal';
   const search = new ParallelSearch(mode, options.budget ?? 64);
+  const every = hooks.every ?? PROGRESS_EVERY;
   let executions = 0;
   let steps = 0;
   let maxDepth = 0;
   let cut = 0;
   let pruned = 0;
   let unfair = 0;
-  let rounds = 0;
+  let units = 0;
   let found: Counterexample | null = null;
   let stop: ExploreResult['stop'] = 'exhausted';
-  for (;;) {
+  const inflight: { unit: WorkUnit; outcome: Promise<UnitOutcome> }[] = [];
+  const topUp = (): void => {
+    const running = inflight.map((f) => f.unit);
+    for (const unit of search.take(options.window - inflight.length, running)) {
+      inflight.push({ unit, outcome: run(unit) });
+    }
+  };
+  topUp();
+  while (inflight.length > 0) {
+    const { unit, outcome } = inflight.shift()!;
+    const o = await outcome;
+    units++;
+    const before = executions;
+    executions += o.explore.executions;
+    steps += o.explore.steps;
+    maxDepth = Math.max(maxDepth, o.explore.maxDepth);
+    cut += o.explore.cut;
+    pruned += o.explore.pruned;
+    unfair += o.explore.unfair;
+    if (o.found) {
+      found = o.found;
+      stop = 'found';
+      break;
+    }
+    search.apply(unit, o.result);
+    if (Math.floor(executions / every) > Math.floor(before / every)) {
+      hooks.onProgress?.({ executions, steps, maxDepth, traces: executions - pruned - cut - unfair });
+    }
     if (executions >= limits.maxExecutions) {
       stop = 'max-executions';
       break;
     }
-    const why = rounds > 0 ? hooks.shouldStop?.() : null;
+    const why = hooks.shouldStop?.();
     if (why) {
       stop = why;
       break;
     }
-    const units = search.take(options.round);
-    if (units.length === 0) break;
-    rounds++;
-    const outcomes = await run(units);
-    for (let i = 0; i < units.length; i++) {
-      const o = outcomes[i]!;
-      executions += o.explore.executions;
-      steps += o.explore.steps;
-      maxDepth = Math.max(maxDepth, o.explore.maxDepth);
-      cut += o.explore.cut;
-      pruned += o.explore.pruned;
-      unfair += o.explore.unfair;
-      if (o.found && !found) found = o.found;
-      if (!found) search.apply(units[i]!, o.result);
-    }
-    if (found) {
-      stop = 'found';
-      break;
-    }
-    hooks.onProgress?.({ executions, steps, maxDepth, traces: executions - pruned - cut - unfair });
+    topUp();
   }
+  // Units still in flight are dropped; a failure of one of them no longer matters.
+  for (const f of inflight) f.outcome.catch(() => {});
   return {
     strategy: `${mode === 'optimal' ? 'dpor' : 'source-dpor'}, parallel`,
     executions,
@@ -382,7 +400,7 @@ export async function exploreParallel(
     stop,
     complete: stop === 'exhausted' && cut === 0,
     found,
-    rounds,
+    units,
     extensions: search.extensions,
   };
 }

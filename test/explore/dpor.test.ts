@@ -7,7 +7,7 @@ import { DfsStrategy } from '../../src/explore/dfs.js';
 import { DporStrategy } from '../../src/explore/dpor.js';
 import { execute, type Model } from '../../src/explore/execute.js';
 import { explore } from '../../src/explore/explore.js';
-import { exploreParallel, ownCopy, type RoundRunner } from '../../src/explore/parallel.js';
+import { exploreParallel, type UnitRunner } from '../../src/explore/parallel.js';
 import type { Strategy } from '../../src/explore/strategy.js';
 import { decodeResult, decodeUnit, encodeResult, encodeUnit } from '../../src/explore/unit-codec.js';
 import { canonicalTrace, Recorder } from '../helpers/traces.js';
@@ -266,40 +266,47 @@ describe('a DPOR search partitioned into shards', () => {
   });
 });
 
-/** A parallel search run in this thread, `workers` units a round; every unit's executions counted. */
-async function runParallel(model: Model, workers: number, budget: number, mode: 'optimal' | 'source') {
+/**
+ * A parallel search run in this thread, `window` units in flight; every unit's executions counted.
+ * Each unit runs after a number of turns of its own (`delays`, cycled), so units run and finish in
+ * an order unlike the one they were handed out in, as on threads.
+ */
+async function runParallel(
+  model: Model,
+  window: number,
+  budget: number,
+  mode: 'optimal' | 'source',
+  delays: readonly number[] = [0],
+) {
   const all = new Run();
-  const run: RoundRunner = async (units) =>
-    units.map((unit, i) => {
-      // Every other unit crosses as a worker thread's does, packed (it gets its own copy: the search
-      // consumes its wakeup tree); the others as this thread's, sharing the coordinator's events.
-      const packed = i % 2 === 1;
-      const strategy = new DporStrategy({
-        mode,
-        unit: packed ? decodeUnit(encodeUnit(unit)) : ownCopy(unit),
-      });
-      const before = all.executions;
-      all.of(model, strategy);
-      const explore = {
-        executions: all.executions - before,
-        steps: 0,
-        maxDepth: 0,
-        cut: 0,
-        pruned: 0,
-        unfair: 0,
-      };
-      const result = strategy.unitResult();
-      return { explore, found: null, result: packed ? decodeResult(encodeResult(result)) : result };
+  let n = 0;
+  const run: UnitRunner = async (unit) => {
+    const i = n++;
+    for (let k = delays[i % delays.length]!; k > 0; k--) await Promise.resolve();
+    // Every other unit crosses as a worker thread's does, packed; the others run as this thread's.
+    const packed = i % 2 === 1;
+    const strategy = new DporStrategy({
+      mode,
+      unit: packed ? decodeUnit(encodeUnit(unit)) : unit,
     });
-  const r = await exploreParallel(
-    { mode, round: workers, budget },
-    { maxExecutions: 1e9, maxSteps: 1000 },
-    run,
-  );
-  return Object.assign(all, { rounds: r.rounds });
+    const before = all.executions;
+    all.of(model, strategy);
+    const explore = {
+      executions: all.executions - before,
+      steps: 0,
+      maxDepth: 0,
+      cut: 0,
+      pruned: 0,
+      unfair: 0,
+    };
+    const result = strategy.unitResult();
+    return { explore, found: null, result: packed ? decodeResult(encodeResult(result)) : result };
+  };
+  const r = await exploreParallel({ mode, window, budget }, { maxExecutions: 1e9, maxSteps: 1000 }, run);
+  return Object.assign(all, { units: r.units, counted: r.executions });
 }
 
-describe('parallel DPOR in rounds', () => {
+describe('parallel DPOR in a window of units', () => {
   it('reaches every trace, final state and verdict of the naive search', async () => {
     let split = 0;
     await fc.assert(
@@ -308,13 +315,14 @@ describe('parallel DPOR in rounds', () => {
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 5 }),
         fc.constantFrom('optimal' as const, 'source' as const),
-        async (p, workers, budget, mode) => {
+        fc.array(fc.nat(6), { minLength: 1, maxLength: 5 }),
+        async (p, window, budget, mode, delays) => {
           const m = modelOfProg(p);
           const naive = runAll(m, new DfsStrategy(false));
-          const par = await runParallel(m, workers, budget, mode);
+          const par = await runParallel(m, window, budget, mode, delays);
           expect(par.outcomes).toEqual(naive.outcomes);
           expect(par.traces).toEqual(naive.traces);
-          if (par.rounds > 2) split++;
+          if (par.units > 2) split++;
         },
       ),
       { numRuns: 100, endOnFailure: true },
@@ -322,7 +330,31 @@ describe('parallel DPOR in rounds', () => {
     expect(split).toBeGreaterThan(30);
   });
 
-  it('with one worker and a budget of one, it is the one search: each trace once', async () => {
+  it('gives the same result whatever order its units finish in', async () => {
+    let reordered = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        prog(true, true),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.nat(6), { minLength: 2, maxLength: 5 }),
+        async (p, window, budget, delays) => {
+          const m = modelOfProg(p);
+          const inOrder = await runParallel(m, window, budget, 'optimal');
+          const shuffled = await runParallel(m, window, budget, 'optimal', delays);
+          expect(shuffled.counted).toBe(inOrder.counted);
+          expect(shuffled.complete).toBe(inOrder.complete);
+          expect(shuffled.units).toBe(inOrder.units);
+          expect(shuffled.traces).toEqual(inOrder.traces);
+          if (inOrder.units > window && new Set(delays).size > 1) reordered++;
+        },
+      ),
+      { numRuns: 80, endOnFailure: true },
+    );
+    expect(reordered).toBeGreaterThan(10);
+  });
+
+  it('with a window of one unit and a budget of one, it is the one search: each trace once', async () => {
     await fc.assert(
       fc.asyncProperty(prog(false, false), async (p) => {
         const m = modelOfProg(p);
