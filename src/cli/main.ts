@@ -193,7 +193,7 @@ function program(): Command {
     .option('--output <file>', 'write the results to a file (whole, or not at all) instead of stdout')
     .option('--timeout <seconds>', 'run the check in a child process and stop it after this long')
     .option('--shard <i/N>', 'dpor: explore only shard i of N (0 <= i < N); lockstep merge combines them')
-    .option('--workers <n>', 'dpor: run the search on n worker threads (parallel DPOR)')
+    .option('--workers <n>', 'dpor: run the search on n threads, this one and n - 1 workers (parallel DPOR)')
     .option(
       '--checkpoint <file>',
       `where a run stopped by --max-time or Ctrl-C saves its state (default ${DEFAULT_CHECKPOINT})`,

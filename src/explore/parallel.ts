@@ -186,6 +186,13 @@ export class ParallelSearch {
     return out;
   }
 
+  /** What the coordinator keeps: its branches, and the siblings handed out it may still consult. */
+  kept(): { branches: number; handed: number } {
+    let handed = 0;
+    for (const b of this.branches.values()) handed += b.handed.length;
+    return { branches: this.branches.size, handed };
+  }
+
   /** Applies a finished unit's plantings and adopts its unfinished branches. */
   apply(unit: WorkUnit, result: UnitResult): void {
     for (const p of result.plantings) this.plant(unit, p);

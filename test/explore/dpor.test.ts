@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelOf, resolveTarget } from '../../src/api/target.js';
+import { lastzero } from '../../src/benchmarks/index.js';
 import { access, guarded, type Op, type SimObject } from '../../src/core/op.js';
 import type { World } from '../../src/core/world.js';
 import { DfsStrategy } from '../../src/explore/dfs.js';
 import { DporStrategy } from '../../src/explore/dpor.js';
 import { execute, type Model } from '../../src/explore/execute.js';
 import { explore } from '../../src/explore/explore.js';
-import { exploreParallel, type UnitRunner } from '../../src/explore/parallel.js';
+import { exploreParallel, ParallelSearch, runUnit, type UnitRunner } from '../../src/explore/parallel.js';
 import type { Strategy } from '../../src/explore/strategy.js';
 import { decodeResult, decodeUnit, encodeResult, encodeUnit } from '../../src/explore/unit-codec.js';
 import { canonicalTrace, Recorder } from '../helpers/traces.js';
@@ -352,6 +353,21 @@ describe('parallel DPOR in a window of units', () => {
       { numRuns: 80, endOnFailure: true },
     );
     expect(reordered).toBeGreaterThan(10);
+  });
+
+  it('forgets what no unit will consult again: what it keeps stays small and ends empty', () => {
+    const b = lastzero(9);
+    const search = new ParallelSearch('optimal', 4);
+    let handedOut = 0;
+    let most = 0;
+    for (let units = search.take(4, []); units.length > 0; units = search.take(4, [])) {
+      for (const u of units) search.apply(u, runUnit(b.model, 'optimal', u, { maxSteps: 1000 }).result);
+      handedOut += units.length;
+      most = Math.max(most, search.kept().handed);
+    }
+    expect(handedOut).toBeGreaterThan(200);
+    expect(most).toBeLessThan(handedOut / 4);
+    expect(search.kept()).toEqual({ branches: 0, handed: 0 });
   });
 
   it('with a window of one unit and a budget of one, it is the one search: each trace once', async () => {
