@@ -358,7 +358,10 @@ export async function exploreParallel(
   const topUp = (): void => {
     const running = inflight.map((f) => f.unit);
     for (const unit of search.take(options.window - inflight.length, running)) {
-      inflight.push({ unit, outcome: run(unit) });
+      const outcome = run(unit);
+      // Awaited in order below, where a failure is thrown; one after the search stopped is dropped.
+      outcome.catch(() => {});
+      inflight.push({ unit, outcome });
     }
   };
   topUp();
@@ -393,8 +396,6 @@ export async function exploreParallel(
     }
     topUp();
   }
-  // Units still in flight are dropped; a failure of one of them no longer matters.
-  for (const f of inflight) f.outcome.catch(() => {});
   return {
     strategy: `${mode === 'optimal' ? 'dpor' : 'source-dpor'}, parallel`,
     executions,

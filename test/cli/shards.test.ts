@@ -120,6 +120,15 @@ describe('--workers', () => {
     expect(r.stdout).toMatch(/replay: abba#/);
   }, 120_000);
 
+  it('a model that throws in a later unit fails as one thread does: its error, exit 2, no stack', () => {
+    const r = lockstep('check', 'test/fixtures/models/throws-later.ts', '--workers', '2');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /error\[E_MODEL_ERROR\]: model code threw in t2\/\d+ .*model bug after 3000 builds/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at |Node\.js v/);
+  }, 120_000);
+
   it('refuses options it cannot honour', () => {
     for (const extra of [
       ['--strategy', 'pct'],
