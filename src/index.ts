@@ -75,14 +75,8 @@ export type { CountedExecution, SwitchCount } from './explore/guided.js';
 export { GuidedStrategy, preemptions, runCounted, SwitchCounter } from './explore/guided.js';
 export type { CycleStep, FairHint, LivelockCycle } from './explore/livelock.js';
 export { DEFAULT_LIVELOCK_BOUND, LivelockMonitor, shortestPeriod } from './explore/livelock.js';
-export type {
-  ParallelOptions,
-  ParallelResult,
-  UnitOutcome,
-  UnitRunner,
-  WorkUnit,
-} from './explore/parallel.js';
-export { exploreParallel, ParallelSearch, runUnit } from './explore/parallel.js';
+export type { ParallelOptions, ParallelResult, UnitRunner, WorkUnit } from './explore/parallel.js';
+export { exploreParallel, ParallelSearch } from './explore/parallel.js';
 export type { PctOptions } from './explore/pct.js';
 export { DEFAULT_PCT_DEPTH, PctStrategy } from './explore/pct.js';
 export { RandomStrategy } from './explore/random.js';
@@ -91,6 +85,8 @@ export type { ShrinkCost, ShrinkOptions, ShrinkResult } from './explore/shrink.j
 export { DEFAULT_MAX_REPLAYS, shrink, shrinkCounterexample, verdictKey } from './explore/shrink.js';
 export type { ChoicePoint, Strategy } from './explore/strategy.js';
 export { fairOrder, preferLast } from './explore/strategy.js';
+export type { UnitOutcome } from './explore/unit-run.js';
+export { runUnit } from './explore/unit-run.js';
 // The kernel side, for scenarios (defineScenario): the machine, the task context, user-space calls.
 export type { FsName, MachineSetup } from './kernel/boot.js';
 export type { ConfigKey, KernelConfig, Variant } from './kernel/config.js';

@@ -5,8 +5,8 @@ import { BENCHMARKS } from '../benchmarks/index.js';
 import { LockstepError } from '../core/errors.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
-import { runUnit } from '../explore/parallel.js';
 import { decodeUnit, encodeResult } from '../explore/unit-codec.js';
+import { runUnit } from '../explore/unit-run.js';
 import { loadModelFile } from './load-model.js';
 import { type FoundData, limitsOf, type WorkerInit } from './pool.js';
 

@@ -6,8 +6,9 @@ import type { Schedule } from '../core/schedule.js';
 import type { DporMode } from '../explore/dpor.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
-import { type UnitOutcome, type UnitRunner, unitSteps, type WorkUnit } from '../explore/parallel.js';
+import type { UnitRunner, WorkUnit } from '../explore/parallel.js';
 import { decodeResult, encodeUnit } from '../explore/unit-codec.js';
+import { type UnitOutcome, unitSteps } from '../explore/unit-run.js';
 
 // The threads of `check --workers N`: this one, which coordinates (explore/parallel.ts) and runs units
 // too, and N - 1 worker threads that each build the target once and run the units they are sent.

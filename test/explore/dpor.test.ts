@@ -8,9 +8,10 @@ import { DfsStrategy } from '../../src/explore/dfs.js';
 import { DporStrategy } from '../../src/explore/dpor.js';
 import { execute, type Model } from '../../src/explore/execute.js';
 import { explore } from '../../src/explore/explore.js';
-import { exploreParallel, ParallelSearch, runUnit, type UnitRunner } from '../../src/explore/parallel.js';
+import { exploreParallel, ParallelSearch, type UnitRunner } from '../../src/explore/parallel.js';
 import type { Strategy } from '../../src/explore/strategy.js';
 import { decodeResult, decodeUnit, encodeResult, encodeUnit } from '../../src/explore/unit-codec.js';
+import { runUnit } from '../../src/explore/unit-run.js';
 import { canonicalTrace, Recorder } from '../helpers/traces.js';
 
 // DPOR must reach every final state and verdict the naive search reaches, on random programs of
