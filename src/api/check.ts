@@ -6,6 +6,7 @@ import type { DporSnapshot, Partition } from '../explore/dpor-data.js';
 import { type Execution, execute } from '../explore/execute.js';
 import {
   drain,
+  drainAsync,
   type ExploreCounts,
   type ExploreHooks,
   type ExploreResult,
@@ -174,12 +175,8 @@ export async function checkAsync(
   from?: Resume,
 ): Promise<CheckResult> {
   validate(options);
-  const g = search(target, options, hooks, from);
-  for (;;) {
-    const r = g.next();
-    if (r.done) return finish(target, options, r.value.result, r.value.resume);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const { result, resume } = (await drainAsync(search(target, options, hooks, from)))!;
+  return finish(target, options, result, resume);
 }
 
 /**

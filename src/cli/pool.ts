@@ -5,7 +5,7 @@ import { type ErrorCode, LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import type { DporMode } from '../explore/dpor.js';
 import type { Model } from '../explore/execute.js';
-import type { Counterexample } from '../explore/explore.js';
+import { type Counterexample, drainAsync } from '../explore/explore.js';
 import type { UnitRunner, WorkUnit } from '../explore/parallel.js';
 import { decodeResult, encodeUnit } from '../explore/unit-codec.js';
 import { type UnitOutcome, unitSteps } from '../explore/unit-run.js';
@@ -83,9 +83,8 @@ export class UnitPool {
   private readonly workers: Worker[];
   /** Per worker, the job it runs and when it was sent. */
   private readonly running = new Map<Worker, Job & { readonly sent: number }>();
-  /** Per thread (this one first), milliseconds from a unit's start to its result, and units run. */
-  private readonly busy: number[];
-  private readonly units: number[];
+  /** Per thread (this one first): units run, and milliseconds from each one's start to its result. */
+  private readonly tally: { units: number; ms: number }[];
   private readonly queue: Job[] = [];
   /** This thread is running queued units. */
   private local = false;
@@ -99,8 +98,7 @@ export class UnitPool {
     private readonly model: Model,
   ) {
     const script = new URL('./dpor-worker.js', import.meta.url);
-    this.busy = new Array(threads).fill(0);
-    this.units = new Array(threads).fill(0);
+    this.tally = Array.from({ length: threads }, () => ({ units: 0, ms: 0 }));
     this.workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(script, { workerData: init });
       w.on('error', (e) => this.fail(e));
@@ -142,9 +140,7 @@ export class UnitPool {
     const job = this.running.get(w);
     if (!job) return;
     this.running.delete(w);
-    const i = 1 + this.workers.indexOf(w);
-    this.busy[i]! += performance.now() - job.sent;
-    this.units[i]!++;
+    this.count(1 + this.workers.indexOf(w), job.sent);
     if (r.error) {
       const e = new LockstepError(r.error.code, r.error.message, r.error.hint);
       this.fail(e);
@@ -165,19 +161,12 @@ export class UnitPool {
         continue;
       }
       try {
+        const start = performance.now();
         const g = unitSteps(this.model, this.init.mode, job.unit, limitsOf(this.init));
-        let t = performance.now();
-        for (let r = g.next(); ; r = g.next()) {
-          this.busy[0]! += performance.now() - t;
-          if (r.done) {
-            this.units[0]!++;
-            job.done(r.value);
-            break;
-          }
-          await new Promise((go) => setImmediate(go));
-          if (this.closed) return;
-          t = performance.now();
-        }
+        const o = await drainAsync(g, () => this.closed);
+        if (o === null) return;
+        this.count(0, start);
+        job.done(o);
       } catch (e) {
         job.fail(e);
       }
@@ -193,9 +182,15 @@ export class UnitPool {
     this.running.clear();
   }
 
+  private count(thread: number, start: number): void {
+    const t = this.tally[thread]!;
+    t.units++;
+    t.ms += performance.now() - start;
+  }
+
   /** Per thread, this one first: the units it ran and the seconds it spent on them (for bench/). */
   stats(): { units: number; seconds: number }[] {
-    return this.busy.map((ms, i) => ({ units: this.units[i]!, seconds: ms / 1000 }));
+    return this.tally.map((t) => ({ units: t.units, seconds: t.ms / 1000 }));
   }
 
   async close(): Promise<void> {

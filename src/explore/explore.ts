@@ -28,7 +28,7 @@ export interface ExploreProgress {
  * (`--max-time`, Ctrl-C) and how often to report.
  */
 export interface ExploreHooks {
-  /** Called every `every` executions (default 1000). */
+  /** Called every `every` executions (default `PROGRESS_EVERY`). */
   readonly onProgress?: (p: ExploreProgress) => void;
   readonly every?: number;
   /** Asked between executions; a reason stops the run there, with a partial result. */
@@ -92,11 +92,27 @@ export function explore(
   return drain(exploreSteps(model, strategy, limits, hooks, start));
 }
 
+/** Executions between two progress reports, unless `ExploreHooks.every` says. */
+export const PROGRESS_EVERY = 1000;
+
 /** Runs a generator to its end: the synchronous form of a search that pauses. */
 export function drain<T>(g: Generator<void, T, void>): T {
   for (;;) {
     const r = g.next();
     if (r.done) return r.value;
+  }
+}
+
+/**
+ * Runs a generator to its end, letting the event loop run at each pause (a signal handler, a worker
+ * thread's message); null when `abandon()` says to stop there.
+ */
+export async function drainAsync<T>(g: Generator<void, T, void>, abandon?: () => boolean): Promise<T | null> {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await new Promise((go) => setImmediate(go));
+    if (abandon?.()) return null;
   }
 }
 
@@ -123,7 +139,7 @@ export function* exploreSteps(
   let unfair = start?.unfair ?? 0;
   let stop: StopReason = 'exhausted';
   let found: Counterexample | null = null;
-  const every = hooks.every ?? 1000;
+  const every = hooks.every ?? PROGRESS_EVERY;
   const traces = (): number => executions - pruned - cut - unfair;
   while (strategy.beginExecution()) {
     if (executions >= limits.maxExecutions) {

@@ -1,7 +1,13 @@
 import type { Choice } from '../core/schedule.js';
 import type { DporMode } from './dpor.js';
-import type { BranchData, NodeData, Planting, Unit, UnitResult } from './dpor-data.js';
-import type { Counterexample, ExploreHooks, ExploreLimits, ExploreResult } from './explore.js';
+import type { BranchData, Planting, Unit, UnitResult } from './dpor-data.js';
+import {
+  type Counterexample,
+  type ExploreHooks,
+  type ExploreLimits,
+  type ExploreResult,
+  PROGRESS_EVERY,
+} from './explore.js';
 import type { UnitOutcome } from './unit-run.js';
 import {
   asWakeupNode,
@@ -75,9 +81,6 @@ function before(a: Branch, b: Branch): boolean {
   return a.key.length < b.key.length;
 }
 
-/** A tree a unit handed back: its nodes are taken over (the unit's search has ended). */
-const node = (n: NodeData): WakeupNode => asWakeupNode(n);
-
 const choice = (e: Event): Choice => ({ actor: e.actor, alt: e.alt });
 
 /** The coordinator's side of a parallel DPOR search. */
@@ -150,8 +153,13 @@ export class ParallelSearch {
       const m = live.get(key);
       if (m === undefined || idx < m) live.set(key, idx);
     };
+    // Each prefix of the key, as `keyOf` writes it, made one step at a time.
     const path = (key: readonly number[]): void => {
-      for (let e = 0; e < key.length; e++) note(keyOf(key.slice(0, e)), key[e]!);
+      let prefix = '';
+      for (let e = 0; e < key.length; e++) {
+        note(prefix, key[e]!);
+        prefix = e === 0 ? `${key[0]}` : `${prefix},${key[e]}`;
+      }
     };
     for (const p of this.pending) {
       note(keyOf(p.key), p.next);
@@ -242,13 +250,13 @@ export class ParallelSearch {
         key: key.slice(),
         prefix: prefix.slice(),
         sleep: d.sleep.map((ev, j) => ({ ev, idx: j < d.arrived ? -1 : j - d.arrived })),
-        wut: d.wut.map(node),
+        wut: d.wut.map(asWakeupNode),
         handed: [],
         enabled: d.enabled,
         next: explored,
       };
       if (i === data.length - 1) {
-        b.wut.unshift(wakeupNode(d.current, d.sub.map(node)));
+        b.wut.unshift(wakeupNode(d.current, d.sub.map(asWakeupNode)));
       } else {
         // On the path: its subtree goes on in the branches below.
         b.sleep.push({ ev: d.current, idx: explored });
@@ -281,9 +289,6 @@ export interface ParallelResult extends ExploreResult {
   readonly units: number;
   readonly extensions: number;
 }
-
-/** Executions between two progress reports of a parallel search (at the next unit applied). */
-const PROGRESS_EVERY = 1000;
 
 /**
  * Explores a model with parallel DPOR: units in a window until none is left or one finds a
