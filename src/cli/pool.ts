@@ -81,9 +81,9 @@ interface Job {
  */
 export class UnitPool {
   private readonly workers: Worker[];
-  /** Per worker, the job it runs and when it was sent. */
-  private readonly running = new Map<Worker, Job & { readonly sent: number }>();
-  /** Per thread (this one first): units run, and milliseconds from each one's start to its result. */
+  /** Per worker, the jobs sent to it, in order (it runs the first), and when each was sent. */
+  private readonly running = new Map<Worker, (Job & { readonly sent: number })[]>();
+  /** Per thread (this one first): units run, and milliseconds from each one's start (a worker's: its sending) to its result. */
   private readonly tally: { units: number; ms: number }[];
   private readonly queue: Job[] = [];
   /** This thread is running queued units. */
@@ -104,6 +104,7 @@ export class UnitPool {
       w.on('error', (e) => this.fail(e));
       w.on('exit', () => this.fail(new LockstepError('E_WORKER', 'a worker thread stopped', HINT)));
       w.on('message', (r: Reply) => this.reply(w, r));
+      this.running.set(w, []);
       return w;
     });
   }
@@ -119,27 +120,35 @@ export class UnitPool {
       this.dispatch();
     });
 
-  /** Hands queued units to idle threads: this one first (it is warm, the workers may be starting). */
+  /**
+   * Hands queued units to idle threads: this one first (it is warm, the workers may be starting).
+   * This thread, slowed by coordinating, takes the unit handed out last, whose result is applied
+   * last; the workers take them in order.
+   */
   private dispatch(): void {
     if (this.queue.length > 0 && !this.local) {
       this.local = true;
-      const job = this.queue.shift()!;
+      const job = this.queue.pop()!;
       setImmediate(() => void this.runLocal(job));
     }
-    for (const w of this.workers) {
-      if (this.queue.length === 0) return;
-      if (this.running.has(w)) continue;
-      const job = this.queue.shift()!;
-      this.running.set(w, { ...job, sent: performance.now() });
-      const unit = encodeUnit(job.unit);
-      w.postMessage({ unit }, [unit.buffer]);
+    // A worker gets its next unit before it ends the one it runs, so that it does not wait for this
+    // thread (busy with a unit of its own) to send one.
+    for (let depth = 1; depth <= PREFETCH; depth++) {
+      for (const w of this.workers) {
+        if (this.queue.length === 0) return;
+        const jobs = this.running.get(w)!;
+        if (jobs.length >= depth) continue;
+        const job = this.queue.shift()!;
+        jobs.push({ ...job, sent: performance.now() });
+        const unit = encodeUnit(job.unit);
+        w.postMessage({ unit }, [unit.buffer]);
+      }
     }
   }
 
   private reply(w: Worker, r: Reply): void {
-    const job = this.running.get(w);
+    const job = this.running.get(w)?.shift();
     if (!job) return;
-    this.running.delete(w);
     this.count(1 + this.workers.indexOf(w), job.sent);
     if (r.error) {
       const e = new LockstepError(r.error.code, r.error.message, r.error.hint);
@@ -152,9 +161,9 @@ export class UnitPool {
     job.done({ ...o, result: decodeResult(o.result), found: o.found ? counterexample(o.found) : null });
   }
 
-  /** Runs `first`, then queued units, in this thread until none is left, yielding every few executions. */
+  /** Runs `first`, then queued units (the last first), in this thread until none is left, yielding every few executions. */
   private async runLocal(first: Job): Promise<void> {
-    for (let job: Job | undefined = first; job; job = this.queue.shift()) {
+    for (let job: Job | undefined = first; job; job = this.queue.pop()) {
       if (this.closed) return;
       if (this.failed !== null) {
         job.fail(this.failed);
@@ -178,8 +187,8 @@ export class UnitPool {
   private fail(e: unknown): void {
     if (this.failed !== null || this.closed) return;
     this.failed = e;
-    for (const job of [...this.running.values(), ...this.queue.splice(0)]) job.fail(e);
-    this.running.clear();
+    for (const job of [...[...this.running.values()].flat(), ...this.queue.splice(0)]) job.fail(e);
+    for (const jobs of this.running.values()) jobs.length = 0;
   }
 
   private count(thread: number, start: number): void {
@@ -207,6 +216,9 @@ export function limitsOf(init: WorkerInit): { maxSteps: number; livelockBound?: 
     ...(init.livelockBound === undefined ? {} : { livelockBound: init.livelockBound }),
   };
 }
+
+/** Units a worker holds at most: the one it runs and the next. */
+const PREFETCH = 2;
 
 const HINT = 'run the same check without --workers to see the error';
 

@@ -8,6 +8,7 @@ import {
   type ExploreResult,
   PROGRESS_EVERY,
 } from './explore.js';
+import { Heap } from './heap.js';
 import type { UnitOutcome } from './unit-run.js';
 import {
   asWakeupNode,
@@ -50,8 +51,10 @@ interface Handed {
   readonly children: WakeupNode[] | null;
 }
 
-interface Branch {
+export interface Branch {
   readonly key: readonly number[];
+  /** The branches above it, one per depth of its key. */
+  readonly up: readonly Branch[];
   readonly prefix: readonly Choice[];
   readonly sleep: Entry[];
   readonly wut: WakeupNode[];
@@ -59,14 +62,19 @@ interface Branch {
   readonly enabled: readonly Choice[];
   /** The place of the next sibling handed out. */
   next: number;
+  /** It is in the heap of branches with siblings to hand out. */
+  queued: boolean;
 }
 
 /** A unit with its place in the one search's order: the sibling indices along its path. */
 export interface WorkUnit extends Unit {
   readonly key: readonly number[];
+  /** The coordinator's branches on its path, one per depth of its key. */
+  readonly path: readonly Branch[];
 }
 
-const keyOf = (key: readonly number[]): string => key.join(',');
+/** Units handed out between two prunings. */
+const PRUNE_EVERY = 32;
 
 /**
  * Whether the next sibling of branch `a` comes before that of `b` in the one search's order: their
@@ -85,10 +93,12 @@ const choice = (e: Event): Choice => ({ actor: e.actor, alt: e.alt });
 
 /** The coordinator's side of a parallel DPOR search. */
 export class ParallelSearch {
-  private readonly branches = new Map<string, Branch>();
-  /** Branches with siblings still to hand out. */
-  private readonly pending = new Set<Branch>();
+  private readonly branches = new Set<Branch>();
+  /** Branches with siblings still to hand out, the first in the one search's order on top. */
+  private readonly pending = new Heap<Branch>(before);
   private started = false;
+  /** Units handed out since the last pruning. */
+  private sincePrune = 0;
   /** Scheduled siblings dropped because they could not run where they were scheduled. */
   infeasible = 0;
   /** Reversals that landed in a sibling already running elsewhere and became siblings of their own. */
@@ -106,34 +116,40 @@ export class ParallelSearch {
   take(k: number, running: readonly WorkUnit[]): WorkUnit[] {
     if (!this.started) {
       this.started = true;
-      return [{ key: [], prefix: [], item: null, sleep: [], above: [], budget: this.budget }];
+      return [{ key: [], path: [], prefix: [], item: null, sleep: [], above: [], budget: this.budget }];
     }
-    this.prune(running);
+    if (this.sincePrune >= PRUNE_EVERY || this.pending.size === 0) {
+      this.sincePrune = 0;
+      this.prune(running);
+    }
     const out: WorkUnit[] = [];
     while (out.length < k) {
-      let first: Branch | null = null;
-      for (const b of this.pending) {
-        if (!first || before(b, first)) first = b;
-      }
+      const first = this.pending.pop();
       if (!first) break;
       const item = first.wut.shift()!;
-      if (first.wut.length === 0) this.pending.delete(first);
+      // Its order changes with `next`: it goes back after.
+      if (first.wut.length === 0) first.queued = false;
       if (!first.enabled.some((c) => c.actor === item.ev.actor && c.alt === item.ev.alt)) {
         this.infeasible++;
+        if (first.queued) this.pending.push(first);
         continue;
       }
       const idx = first.next++;
+      if (first.queued) this.pending.push(first);
       const key = [...first.key, idx];
+      const path = [...first.up, first];
       // The unit owns a copy of the sibling's tree, taken now: its search consumes it, whenever it
       // runs, while the coordinator extends the original (`plant`).
       out.push({
         key,
+        path,
         prefix: first.prefix,
         item: copyTree(item),
         sleep: first.sleep.map((e) => e.ev),
-        above: this.above(key),
+        above: path.slice(0, -1).map((b, e) => b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev)),
         budget: this.budget,
       });
+      this.sincePrune++;
       first.sleep.push({ ev: item.ev, idx });
       first.handed.push({ ev: item.ev, idx, children: item.children });
     }
@@ -148,27 +164,22 @@ export class ParallelSearch {
    * subtrees handed out would pile up over the run (lastzero(14): 680,000 nodes).
    */
   private prune(running: readonly WorkUnit[]): void {
-    const live = new Map<string, number>();
-    const note = (key: string, idx: number): void => {
-      const m = live.get(key);
-      if (m === undefined || idx < m) live.set(key, idx);
+    const live = new Map<Branch, number>();
+    const note = (b: Branch, idx: number): void => {
+      const m = live.get(b);
+      if (m === undefined || idx < m) live.set(b, idx);
     };
-    // Each prefix of the key, as `keyOf` writes it, made one step at a time.
-    const path = (key: readonly number[]): void => {
-      let prefix = '';
-      for (let e = 0; e < key.length; e++) {
-        note(prefix, key[e]!);
-        prefix = e === 0 ? `${key[0]}` : `${prefix},${key[e]}`;
-      }
+    const path = (up: readonly Branch[], key: readonly number[]): void => {
+      for (let e = 0; e < up.length; e++) note(up[e]!, key[e]!);
     };
-    for (const p of this.pending) {
-      note(keyOf(p.key), p.next);
-      path(p.key);
+    for (const p of this.pending.values()) {
+      note(p, p.next);
+      path(p.up, p.key);
     }
-    for (const u of running) path(u.key);
-    for (const [key, b] of this.branches) {
-      const m = live.get(key);
-      if (m === undefined) this.branches.delete(key);
+    for (const u of running) path(u.path, u.key);
+    for (const b of this.branches) {
+      const m = live.get(b);
+      if (m === undefined) this.branches.delete(b);
       else if (b.handed.length > 0 && b.handed[0]!.idx <= m) {
         const keep = b.handed.filter((h) => h.idx > m);
         b.handed.length = 0;
@@ -177,20 +188,10 @@ export class ParallelSearch {
     }
   }
 
-  /** For each branch on the path to a sibling, the sleep entries before the path: a unit's `above`. */
-  private above(key: readonly number[]): Event[][] {
-    const out: Event[][] = [];
-    for (let e = 0; e < key.length - 1; e++) {
-      const b = this.branches.get(keyOf(key.slice(0, e)))!;
-      out.push(b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev));
-    }
-    return out;
-  }
-
   /** What the coordinator keeps: its branches, and the siblings handed out it may still consult. */
   kept(): { branches: number; handed: number } {
     let handed = 0;
-    for (const b of this.branches.values()) handed += b.handed.length;
+    for (const b of this.branches) handed += b.handed.length;
     return { branches: this.branches.size, handed };
   }
 
@@ -201,7 +202,7 @@ export class ParallelSearch {
   }
 
   private plant(unit: WorkUnit, p: Planting): void {
-    const b = this.branches.get(keyOf(unit.key.slice(0, p.depth)))!;
+    const b = unit.path[p.depth]!;
     const own = unit.key[p.depth]!;
     const v = p.v;
     if (this.mode === 'source') {
@@ -232,28 +233,37 @@ export class ParallelSearch {
   }
 
   private insert(b: Branch, v: readonly Event[]): void {
-    if (insert(b.wut, v)) this.pending.add(b);
+    if (insert(b.wut, v)) this.queue(b);
   }
 
   private push(b: Branch, n: WakeupNode): void {
     b.wut.push(n);
-    this.pending.add(b);
+    this.queue(b);
+  }
+
+  private queue(b: Branch): void {
+    if (b.queued) return;
+    b.queued = true;
+    this.pending.push(b);
   }
 
   /** Takes over a unit's unfinished branches: the deepest's current step is its next sibling. */
   private adopt(unit: WorkUnit, data: readonly BranchData[]): void {
     const prefix = [...unit.prefix, ...(unit.item ? [choice(unit.item.ev)] : [])];
     const key = [...unit.key];
+    const up = [...unit.path];
     data.forEach((d, i) => {
       const explored = d.sleep.length - d.arrived;
       const b: Branch = {
         key: key.slice(),
+        up: up.slice(),
         prefix: prefix.slice(),
         sleep: d.sleep.map((ev, j) => ({ ev, idx: j < d.arrived ? -1 : j - d.arrived })),
         wut: d.wut.map(asWakeupNode),
         handed: [],
         enabled: d.enabled,
         next: explored,
+        queued: false,
       };
       if (i === data.length - 1) {
         b.wut.unshift(wakeupNode(d.current, d.sub.map(asWakeupNode)));
@@ -263,8 +273,9 @@ export class ParallelSearch {
         b.handed.push({ ev: d.current, idx: explored, children: null });
         b.next = explored + 1;
       }
-      this.branches.set(keyOf(b.key), b);
-      if (b.wut.length > 0) this.pending.add(b);
+      this.branches.add(b);
+      if (b.wut.length > 0) this.queue(b);
+      up.push(b);
       prefix.push(choice(d.current));
       key.push(explored);
     });
