@@ -22,6 +22,12 @@ export interface Unit {
    */
   readonly above: readonly (readonly Event[])[];
   readonly budget: number;
+  /**
+   * A unit that goes on where an earlier one ran out of budget: the branches below the item as
+   * that one left them (its `UnitResult.branches` below the item's branch). The first execution
+   * follows their current steps and the search continues exactly as the earlier unit's would have.
+   */
+  readonly resume?: readonly BranchData[];
 }
 
 /** A reversal a unit scheduled at the branch at `depth` of its prefix (or its item's own branch). */

@@ -12,6 +12,7 @@ import type {
 import { StepLog } from './step-log.js';
 import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
 import {
+  asWakeupNode,
   dependent,
   type Event,
   eventOf,
@@ -130,6 +131,9 @@ export class DporStrategy implements Strategy {
   private readonly sent: WakeupNode[][] = [];
   /** Executions run, for a unit's budget. */
   private ran = 0;
+  /** A resumed unit's branches below its item (`Unit.resume`), and how many are on the stack. */
+  private readonly resume: readonly BranchData[];
+  private resumed = 0;
 
   constructor(options: DporOptions | DporMode = {}) {
     const o = typeof options === 'string' ? { mode: options } : options;
@@ -144,8 +148,10 @@ export class DporStrategy implements Strategy {
     this.warmup = this.shards > 1;
     this.unit = o.unit ?? null;
     this.unitDepth = o.unit?.item ? o.unit.prefix.length : -1;
-    // The prefix's races were handled by the search that scheduled the item.
-    this.divergence = Math.max(0, this.unitDepth);
+    this.resume = o.unit?.resume ?? [];
+    // The prefix's races were handled by the search that scheduled the item; a resumed unit's, up
+    // to its deepest branch (the one the earlier unit moved last), by the earlier unit.
+    this.divergence = Math.max(0, this.unitDepth, this.resume.at(-1)?.depth ?? 0);
   }
 
   /** A unit's plantings and the branches left below its item (after its budget ran out). */
@@ -374,6 +380,7 @@ export class DporStrategy implements Strategy {
     const enabled = point.choices;
     const d = point.depth;
     if (d <= this.unitDepth) return this.unitBranch(point);
+    if (this.resumed < this.resume.length) return this.resumeBranch(point);
     const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
     const sub = parent ? parent.sub : [];
     const n = this.nextFeasible(d, sub, enabled);
@@ -430,6 +437,26 @@ export class DporStrategy implements Strategy {
       preemptions: 0,
       depth: d,
       arrived: sleep.length,
+    };
+    this.stack.push(b);
+    return b;
+  }
+
+  /** A resumed unit's branch below its item, as the earlier unit left it (first execution only). */
+  private resumeBranch(point: ChoicePoint): Branch {
+    const r = this.resume[this.resumed++]!;
+    if (r.depth !== point.depth) {
+      throw new Error(`resumed unit: branch at depth ${r.depth} replayed at ${point.depth}`);
+    }
+    const b: Branch = {
+      sleep: r.sleep.slice(),
+      wut: r.wut.map(asWakeupNode),
+      current: r.current,
+      sub: r.sub.map(asWakeupNode),
+      enabled: point.choices,
+      preemptions: r.preemptions,
+      depth: r.depth,
+      arrived: r.arrived,
     };
     this.stack.push(b);
     return b;

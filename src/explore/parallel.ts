@@ -64,6 +64,8 @@ export interface Branch {
   next: number;
   /** It is in the heap of branches with siblings to hand out. */
   queued: boolean;
+  /** A pending sibling that goes on from where a unit stopped, and the branches it resumes. */
+  cont: { readonly node: WakeupNode; readonly data: readonly BranchData[] } | null;
 }
 
 /** A unit with its place in the one search's order: the sibling indices along its path. */
@@ -127,6 +129,8 @@ export class ParallelSearch {
       const first = this.pending.pop();
       if (!first) break;
       const item = first.wut.shift()!;
+      const resume = first.cont?.node === item ? first.cont.data : null;
+      if (resume) first.cont = null;
       // Its order changes with `next`: it goes back after.
       if (first.wut.length === 0) first.queued = false;
       if (!first.enabled.some((c) => c.actor === item.ev.actor && c.alt === item.ev.alt)) {
@@ -148,10 +152,12 @@ export class ParallelSearch {
         sleep: first.sleep.map((e) => e.ev),
         above: path.slice(0, -1).map((b, e) => b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev)),
         budget: this.budget,
+        ...(resume ? { resume } : {}),
       });
       this.sincePrune++;
       first.sleep.push({ ev: item.ev, idx });
-      first.handed.push({ ev: item.ev, idx, children: item.children });
+      // A resumed sibling's subtree is partly explored: what is left of it is not known here.
+      first.handed.push({ ev: item.ev, idx, children: resume ? null : item.children });
     }
     return out;
   }
@@ -247,12 +253,20 @@ export class ParallelSearch {
     this.pending.push(b);
   }
 
-  /** Takes over a unit's unfinished branches: the deepest's current step is its next sibling. */
+  /**
+   * Takes over a unit's unfinished branches down to the shallowest one with siblings left (or the
+   * deepest): its siblings are handed out from here, and its current step, with the branches
+   * below it as the unit left them, goes on as one unit (`Unit.resume`). The small subtrees deep
+   * on the path so run in that one unit, in the one search's order, not in a unit each.
+   */
   private adopt(unit: WorkUnit, data: readonly BranchData[]): void {
     const prefix = [...unit.prefix, ...(unit.item ? [choice(unit.item.ev)] : [])];
     const key = [...unit.key];
     const up = [...unit.path];
-    data.forEach((d, i) => {
+    const last = data.length - 1;
+    const found = data.findIndex((d) => d.wut.length > 0);
+    const cut = found < 0 ? last : found;
+    data.slice(0, cut + 1).forEach((d, i) => {
       const explored = d.sleep.length - d.arrived;
       const b: Branch = {
         key: key.slice(),
@@ -264,9 +278,13 @@ export class ParallelSearch {
         enabled: d.enabled,
         next: explored,
         queued: false,
+        cont: null,
       };
-      if (i === data.length - 1) {
-        b.wut.unshift(wakeupNode(d.current, d.sub.map(asWakeupNode)));
+      if (i === cut) {
+        // The deepest branch's current step is the next execution's: its subtree is all to do.
+        const node = wakeupNode(d.current, i === last ? d.sub.map(asWakeupNode) : []);
+        b.wut.unshift(node);
+        if (i < last) b.cont = { node, data: data.slice(cut + 1) };
       } else {
         // On the path: its subtree goes on in the branches below.
         b.sleep.push({ ev: d.current, idx: explored });

@@ -72,6 +72,17 @@ class Writer {
     }
   }
 
+  branch(b: BranchData): void {
+    this.eventList(b.sleep);
+    this.forest(b.wut);
+    this.event(b.current);
+    this.forest(b.sub);
+    this.choices(b.enabled);
+    this.int(b.preemptions);
+    this.int(b.depth);
+    this.int(b.arrived);
+  }
+
   /** The message: the event table's length and entries, then the body. */
   done(): Int32Array<ArrayBuffer> {
     const out = new Int32Array(1 + this.table.length + this.n);
@@ -113,32 +124,47 @@ class Reader {
     return this.table[this.int()]!;
   }
 
+  // Arrays are made by push, not `new Array(n)` (holey): the search's own arrays are packed, and
+  // code that sees both kinds is compiled again for the second.
   events(): Event[] {
     const n = this.int();
-    const out: Event[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.event();
+    const out: Event[] = [];
+    for (let i = 0; i < n; i++) out.push(this.event());
     return out;
   }
 
   choices(): Choice[] {
     const n = this.int();
-    const out: Choice[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = { actor: this.int(), alt: this.int() };
+    const out: Choice[] = [];
+    for (let i = 0; i < n; i++) out.push({ actor: this.int(), alt: this.int() });
     return out;
+  }
+
+  branch(): BranchData {
+    return {
+      sleep: this.events(),
+      wut: this.forest(),
+      current: this.event(),
+      sub: this.forest(),
+      enabled: this.choices(),
+      preemptions: this.int(),
+      depth: this.int(),
+      arrived: this.int(),
+    };
   }
 
   forest(): NodeData[] {
     const n = this.int();
-    const out: NodeData[] = new Array(n);
+    const out: NodeData[] = [];
     for (let i = 0; i < n; i++) {
       const tag = this.int();
       if (tag === CHAIN) {
-        out[i] = chainNode(this.events());
+        out.push(chainNode(this.events()));
         continue;
       }
       const ev = this.event();
       const children = this.forest();
-      out[i] = tag === FOREIGN ? { ev, children, foreign: true } : wakeupNode(ev, children);
+      out.push(tag === FOREIGN ? { ev, children, foreign: true } : wakeupNode(ev, children));
     }
     return out;
   }
@@ -154,6 +180,9 @@ export function encodeUnit(u: Unit): Int32Array<ArrayBuffer> {
   w.int(u.above.length);
   for (const a of u.above) w.eventList(a);
   w.int(u.budget);
+  const resume = u.resume ?? [];
+  w.int(resume.length);
+  for (const b of resume) w.branch(b);
   return w.done();
 }
 
@@ -165,7 +194,10 @@ export function decodeUnit(buf: Int32Array): Unit {
   const n = r.int();
   const above: Event[][] = [];
   for (let i = 0; i < n; i++) above.push(r.events());
-  return { prefix, item, sleep, above, budget: r.int() };
+  const budget = r.int();
+  const resume: BranchData[] = [];
+  for (let i = r.int(); i > 0; i--) resume.push(r.branch());
+  return { prefix, item, sleep, above, budget, ...(resume.length > 0 ? { resume } : {}) };
 }
 
 /** What a unit hands back, as one buffer. */
@@ -177,16 +209,7 @@ export function encodeResult(res: UnitResult): Int32Array<ArrayBuffer> {
     w.eventList(p.v);
   }
   w.int(res.branches.length);
-  for (const b of res.branches) {
-    w.eventList(b.sleep);
-    w.forest(b.wut);
-    w.event(b.current);
-    w.forest(b.sub);
-    w.choices(b.enabled);
-    w.int(b.preemptions);
-    w.int(b.depth);
-    w.int(b.arrived);
-  }
+  for (const b of res.branches) w.branch(b);
   return w.done();
 }
 
@@ -195,17 +218,6 @@ export function decodeResult(buf: Int32Array): UnitResult {
   const plantings: Planting[] = [];
   for (let i = r.int(); i > 0; i--) plantings.push({ depth: r.int(), v: r.events() });
   const branches: BranchData[] = [];
-  for (let i = r.int(); i > 0; i--) {
-    branches.push({
-      sleep: r.events(),
-      wut: r.forest(),
-      current: r.event(),
-      sub: r.forest(),
-      enabled: r.choices(),
-      preemptions: r.int(),
-      depth: r.int(),
-      arrived: r.int(),
-    });
-  }
+  for (let i = r.int(); i > 0; i--) branches.push(r.branch());
   return { plantings, branches };
 }
