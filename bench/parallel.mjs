@@ -4,6 +4,8 @@
 // `lockstep check` is (cold: thread start-up and JIT warm-up included), the median of a few runs.
 // The ceiling is what the machine gives two threads that share nothing: two one-thread searches
 // run at once, as processes, do twice the work in `ceiling` times less than twice one's time.
+// `units` is how many units the parallel search ran, `extensions` how many reversals landed in a
+// sibling already running elsewhere (each costs the coordinator two tree inserts and heap).
 // Then memory over a long run: the heap sampled every 20,000 executions of one search stays flat.
 // Run with `npm run bench`.
 
@@ -57,7 +59,9 @@ export async function runParallelBench(threadCounts = [2]) {
   console.log(
     `\nparallel DPOR on N threads (${cpus().length} cores; fresh process per run, median of ${REPEAT}; speed-up = one thread's time / N threads' time; ceiling = the speed-up of two searches that share nothing, two processes at once)`,
   );
-  console.log(row(['model', 'threads', 'executions', 'one: s', 'N: s', 'speed-up', 'ceiling']));
+  console.log(
+    row(['model', 'threads', 'executions', 'units', 'extensions', 'one: s', 'N: s', 'speed-up', 'ceiling']),
+  );
   for (const [name, args] of cases) {
     const one = [];
     for (let i = 0; i < REPEAT; i++) one.push(measure(name, args, 0));
@@ -76,6 +80,8 @@ export async function runParallelBench(threadCounts = [2]) {
           benchmarks[name](...args).name,
           n,
           `${execs}${same}`,
+          par[0].units,
+          par[0].extensions,
           oneS.toFixed(2),
           parS.toFixed(2),
           `${(oneS / parS).toFixed(2)}x`,
@@ -92,6 +98,8 @@ async function child(name, args, threads) {
   const t0 = performance.now();
   let executions;
   let busy = [];
+  let units = 0;
+  let extensions = 0;
   if (threads === 0) {
     executions = explore(b.model, new DporStrategy(), limits).executions;
   } else {
@@ -109,10 +117,14 @@ async function child(name, args, threads) {
       pool.run,
     );
     executions = r.executions;
+    units = r.units;
+    extensions = r.extensions;
     busy = pool.stats();
     await pool.close();
   }
-  process.stdout.write(JSON.stringify({ executions, seconds: (performance.now() - t0) / 1000, busy }));
+  process.stdout.write(
+    JSON.stringify({ executions, units, extensions, seconds: (performance.now() - t0) / 1000, busy }),
+  );
 }
 
 export function runMemoryBench(name = 'lastzero', args = [16]) {
