@@ -13,6 +13,7 @@ import type { UnitOutcome } from './unit-run.js';
 import {
   asWakeupNode,
   copyTree,
+  covers,
   type Event,
   initials,
   insert,
@@ -230,7 +231,14 @@ export class ParallelSearch {
       const rest = v.slice();
       if (at < rest.length) rest.splice(at, 1);
       if (rest.length === 0) return;
-      if (h.children !== null && !insert(h.children, rest)) return;
+      // Covered by the sibling's tree as it was handed out, or by that of a sibling made of the
+      // reversals that landed in it before (handed out since). The trees stay as they were handed
+      // out: the reversals go into the one pending sibling that gathers them.
+      if (h.children !== null && covers(h.children, rest)) return;
+      for (const x of b.handed) {
+        if (x.idx <= h.idx || x.children === null || !sameEvent(x.ev, h.ev)) continue;
+        if (x.children.length === 0 || covers(x.children, rest)) return;
+      }
       this.extensions++;
       this.insert(b, [at < v.length ? v[at]! : h.ev, ...rest]);
       return;

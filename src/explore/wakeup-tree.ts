@@ -226,6 +226,21 @@ export function wakeupNode(ev: Event, children: WakeupNode[]): WakeupNode {
  * Roots in `ignore` are treated as absent (another shard explores them).
  */
 export function insert(roots: WakeupNode[], v: readonly Event[], ignore?: ReadonlySet<WakeupNode>): boolean {
+  return walk(roots, v, ignore, true);
+}
+
+/** Whether a branch of a wakeup tree covers `v`: what `insert` finds, without inserting. */
+export function covers(roots: WakeupNode[], v: readonly Event[]): boolean {
+  return !walk(roots, v, undefined, false);
+}
+
+/** `insert`'s walk: true when no branch covers `v` (and then, with `add`, after adding it). */
+function walk(
+  roots: WakeupNode[],
+  v: readonly Event[],
+  ignore: ReadonlySet<WakeupNode> | undefined,
+  add: boolean,
+): boolean {
   let level = roots;
   const w = v.slice();
   for (;;) {
@@ -245,7 +260,7 @@ export function insert(roots: WakeupNode[], v: readonly Event[], ignore?: Readon
       break;
     }
     if (next === null) {
-      level.push(new ChainNode(w, 0));
+      if (add) level.push(new ChainNode(w, 0));
       return true;
     }
     level = next.children;
