@@ -143,8 +143,8 @@ export class ParallelSearch {
       if (first.queued) this.pending.push(first);
       const key = [...first.key, idx];
       const path = [...first.up, first];
-      // The unit owns a copy of the sibling's tree, taken now: its search consumes it, whenever it
-      // runs, while the coordinator extends the original (`plant`).
+      // The unit owns a copy of the sibling's tree: its search consumes it, while the coordinator
+      // keeps the original to check the reversals that land in the sibling later (`plant`).
       out.push({
         key,
         path,
