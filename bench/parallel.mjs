@@ -97,7 +97,6 @@ async function child(name, args, threads) {
   const b = benchmarks[name](...args);
   const t0 = performance.now();
   let executions;
-  let busy = [];
   let units = 0;
   let extensions = 0;
   if (threads === 0) {
@@ -119,11 +118,10 @@ async function child(name, args, threads) {
     executions = r.executions;
     units = r.units;
     extensions = r.extensions;
-    busy = pool.stats();
     await pool.close();
   }
   process.stdout.write(
-    JSON.stringify({ executions, units, extensions, seconds: (performance.now() - t0) / 1000, busy }),
+    JSON.stringify({ executions, units, extensions, seconds: (performance.now() - t0) / 1000 }),
   );
 }
 

@@ -3,15 +3,17 @@ import type { Target } from '../api/target.js';
 import type { BenchmarkName } from '../benchmarks/index.js';
 import { type ErrorCode, LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
+import type { WorkUnit } from '../explore/coordinator.js';
 import type { DporMode } from '../explore/dpor.js';
 import type { Model } from '../explore/execute.js';
 import { type Counterexample, drainAsync } from '../explore/explore.js';
-import type { UnitRunner, WorkUnit } from '../explore/parallel.js';
+import type { UnitRunner } from '../explore/parallel.js';
 import { decodeResult, encodeUnit } from '../explore/unit-codec.js';
 import { type UnitOutcome, unitSteps } from '../explore/unit-run.js';
 
-// The threads of `check --workers N`: this one, which coordinates (explore/parallel.ts) and runs units
-// too, and N - 1 worker threads that each build the target once and run the units they are sent.
+// The threads of `check --workers N`: this one, which coordinates (explore/parallel.ts,
+// coordinator.ts) and runs units too, and N - 1 worker threads that each build the target once and
+// run the units they are sent.
 
 /** Where a worker finds the target: a built-in scenario, or a model file. */
 export type WorkerSource =
@@ -81,10 +83,8 @@ interface Job {
  */
 export class UnitPool {
   private readonly workers: Worker[];
-  /** Per worker, the jobs sent to it, in order (it runs the first), and when each was sent. */
-  private readonly running = new Map<Worker, (Job & { readonly sent: number })[]>();
-  /** Per thread (this one first): units run, and milliseconds from each one's start (a worker's: its sending) to its result. */
-  private readonly tally: { units: number; ms: number }[];
+  /** Per worker, the jobs sent to it, in order (it runs the first). */
+  private readonly running = new Map<Worker, Job[]>();
   private readonly queue: Job[] = [];
   /** This thread is running queued units. */
   private local = false;
@@ -98,7 +98,6 @@ export class UnitPool {
     private readonly model: Model,
   ) {
     const script = new URL('./dpor-worker.js', import.meta.url);
-    this.tally = Array.from({ length: threads }, () => ({ units: 0, ms: 0 }));
     this.workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(script, { workerData: init });
       w.on('error', (e) => this.fail(e));
@@ -139,7 +138,7 @@ export class UnitPool {
         const jobs = this.running.get(w)!;
         if (jobs.length >= depth) continue;
         const job = this.queue.shift()!;
-        jobs.push({ ...job, sent: performance.now() });
+        jobs.push(job);
         const unit = encodeUnit(job.unit);
         w.postMessage({ unit }, [unit.buffer]);
       }
@@ -149,7 +148,6 @@ export class UnitPool {
   private reply(w: Worker, r: Reply): void {
     const job = this.running.get(w)?.shift();
     if (!job) return;
-    this.count(1 + this.workers.indexOf(w), job.sent);
     if (r.error) {
       const e = new LockstepError(r.error.code, r.error.message, r.error.hint);
       this.fail(e);
@@ -170,11 +168,9 @@ export class UnitPool {
         continue;
       }
       try {
-        const start = performance.now();
         const g = unitSteps(this.model, this.init.mode, job.unit, limitsOf(this.init));
         const o = await drainAsync(g, () => this.closed);
         if (o === null) return;
-        this.count(0, start);
         job.done(o);
       } catch (e) {
         job.fail(e);
@@ -189,17 +185,6 @@ export class UnitPool {
     this.failed = e;
     for (const job of [...[...this.running.values()].flat(), ...this.queue.splice(0)]) job.fail(e);
     for (const jobs of this.running.values()) jobs.length = 0;
-  }
-
-  private count(thread: number, start: number): void {
-    const t = this.tally[thread]!;
-    t.units++;
-    t.ms += performance.now() - start;
-  }
-
-  /** Per thread, this one first: the units it ran and the seconds it spent on them (for bench/). */
-  stats(): { units: number; seconds: number }[] {
-    return this.tally.map((t) => ({ units: t.units, seconds: t.ms / 1000 }));
   }
 
   async close(): Promise<void> {

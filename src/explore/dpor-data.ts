@@ -6,7 +6,7 @@ import type { Event, WakeupNode } from './wakeup-tree.js';
 // and what they hand back, and snapshots to resume from (checkpoints).
 
 /**
- * A unit of work of a parallel search (src/explore/parallel.ts): the subtree of one scheduled
+ * A unit of work of a parallel search (src/explore/coordinator.ts): the subtree of one scheduled
  * sibling, `item`, at the branch reached by `prefix`. The reversals its executions schedule at or
  * above that branch are not explored here but handed back (`Planting`); after `budget` executions
  * the branches left below it are handed back too. Without an item, the unit is the whole search.

@@ -11,7 +11,7 @@ import {
 } from './explore.js';
 
 // One unit of a parallel search run to its end or its budget, in whichever thread has it
-// (src/explore/parallel.ts hands units out; src/cli/pool.ts and dpor-worker.ts run them).
+// (src/explore/coordinator.ts hands units out; src/cli/pool.ts and dpor-worker.ts run them).
 
 /** A unit's run: its exploration's counts, the problem it found, and what it hands back. */
 export interface UnitOutcome {
