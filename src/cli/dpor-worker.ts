@@ -1,23 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { targetsOf } from '../api/model-target.js';
-import { modelOf, resolveTarget, type Target, targetHeader } from '../api/target.js';
-import { BENCHMARKS } from '../benchmarks/index.js';
+import type { Target } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
 import { decodeUnit, encodeResult } from '../explore/unit-codec.js';
 import { runUnit } from '../explore/unit-run.js';
-import { loadModelFile } from './load-model.js';
 import { type FoundData, limitsOf, type WorkerInit } from './pool.js';
 
 // A worker thread of `check --workers`: builds the target once, then runs the units the pool sends.
+// It loads only what its source needs: the kernel model and the model-file loader (tsx) take a
+// few hundred milliseconds to load, which a benchmark's worker would spend before its first unit.
 
 async function modelFor(init: WorkerInit): Promise<Model> {
   const s = init.source;
   if (s.kind === 'benchmark') {
+    const { BENCHMARKS } = await import('../benchmarks/index.js');
     const make = BENCHMARKS[s.name] as (...args: number[]) => { model: Model };
     return make(...s.args).model;
   }
+  const { modelOf } = await import('../api/target.js');
   return modelOf(await targetOf(init));
 }
 
@@ -25,7 +26,15 @@ async function targetOf(init: WorkerInit): Promise<Target> {
   const s = init.source;
   if (s.kind === 'benchmark')
     throw new LockstepError('E_WORKER', 'a benchmark is not a target', 'use modelFor');
-  if (s.kind === 'scenario') return resolveTarget(s.scenario, s.variant, s.config, s.params);
+  if (s.kind === 'scenario') {
+    const { resolveTarget } = await import('../api/target.js');
+    return resolveTarget(s.scenario, s.variant, s.config, s.params);
+  }
+  const [{ loadModelFile }, { targetsOf }, { targetHeader }] = await Promise.all([
+    import('./load-model.js'),
+    import('../api/model-target.js'),
+    import('../api/target.js'),
+  ]);
   const file = await loadModelFile(s.spec);
   const all = file.models.flatMap((m) =>
     targetsOf(m, { params: s.params, config: s.config, maxSteps: init.maxSteps, kernels: s.kernels }),
