@@ -1,11 +1,11 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type { Target } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
 import { decodeUnit, encodeResult } from '../explore/unit-codec.js';
 import { runUnit } from '../explore/unit-run.js';
-import { type FoundData, limitsOf, type WorkerInit } from './pool.js';
+import { type FoundData, KeptBranches, limitsOf, type WorkerInit } from './pool.js';
 
 // A worker thread of `check --workers`: builds the target once, then runs the units the pool sends.
 // It loads only what its source needs: the kernel model and the model-file loader (tsx) take a
@@ -67,10 +67,11 @@ function foundData(f: Counterexample): FoundData {
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const model = await modelFor(init);
+const kept = new KeptBranches(threadId);
 port.on('message', (m: { unit: Int32Array }) => {
   try {
-    const o = runUnit(model, init.mode, decodeUnit(m.unit), limitsOf(init));
-    const result = encodeResult(o.result);
+    const o = runUnit(model, init.mode, kept.take(decodeUnit(m.unit)), limitsOf(init));
+    const result = encodeResult(kept.keep(o.result));
     const outcome = { ...o, result, found: o.found ? foundData(o.found) : null };
     port.postMessage({ outcome }, [result.buffer]);
   } catch (e) {

@@ -1,10 +1,11 @@
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import type { Target } from '../api/target.js';
 import type { BenchmarkName } from '../benchmarks/index.js';
 import { type ErrorCode, LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import type { WorkUnit } from '../explore/coordinator.js';
 import type { DporMode } from '../explore/dpor.js';
+import { type BranchData, isKept, type Unit, type UnitResult } from '../explore/dpor-data.js';
 import type { Model } from '../explore/execute.js';
 import { type Counterexample, drainAsync } from '../explore/explore.js';
 import type { UnitRunner } from '../explore/parallel.js';
@@ -76,16 +77,54 @@ interface Job {
 }
 
 /**
+ * The branches a thread keeps for the units that go on from them (`Kept`): a unit out of budget
+ * hands the coordinator only the branches it takes over, and the unit that resumes the rest runs
+ * on the same thread. On lastzero(15), a third of what crossed threads was such branches, sent to
+ * the coordinator and back unchanged.
+ */
+export class KeptBranches {
+  private readonly kept = new Map<number, readonly BranchData[]>();
+  private next = 0;
+
+  constructor(private readonly thread: number) {}
+
+  /** The unit with the branches it resumes as data, taken from here when this thread keeps them. */
+  take(u: Unit): Unit {
+    const r = u.resume;
+    if (r === undefined || !isKept(r)) return u;
+    const data = r.thread === this.thread ? this.kept.get(r.token) : undefined;
+    if (data === undefined)
+      throw new Error(`thread ${this.thread} does not keep branches ${r.thread}/${r.token}`);
+    this.kept.delete(r.token);
+    return { ...u, resume: data };
+  }
+
+  /** The result with the branches below its cut kept here. */
+  keep(res: UnitResult): UnitResult {
+    const below = res.below;
+    if (below === null || isKept(below)) return res;
+    const token = this.next++;
+    this.kept.set(token, below);
+    return { ...res, below: { thread: this.thread, token } };
+  }
+}
+
+/**
  * The threads of a parallel search: this one, which also coordinates, and N - 1 worker threads;
- * each unit goes to the next idle one. This thread runs units a few executions at a time, so that
- * a worker's result is taken, and its next unit sent, without waiting for this thread's unit to
- * end; and while the workers start and load the target, this thread is already running units.
+ * each unit goes to the next idle one, except a unit that resumes branches a thread keeps, which
+ * goes to that thread. This thread runs units a few executions at a time, so that a worker's
+ * result is taken, and its next unit sent, without waiting for this thread's unit to end; and
+ * while the workers start and load the target, this thread is already running units.
  */
 export class UnitPool {
   private readonly workers: Worker[];
   /** Per worker, the jobs sent to it, in order (it runs the first). */
   private readonly running = new Map<Worker, Job[]>();
+  private readonly byThread = new Map<number, Worker>();
   private readonly queue: Job[] = [];
+  /** Units that resume branches this thread keeps. */
+  private readonly mine: Job[] = [];
+  private readonly kept = new KeptBranches(threadId);
   /** This thread is running queued units. */
   private local = false;
   private failed: unknown = null;
@@ -104,6 +143,7 @@ export class UnitPool {
       w.on('exit', () => this.fail(new LockstepError('E_WORKER', 'a worker thread stopped', HINT)));
       w.on('message', (r: Reply) => this.reply(w, r));
       this.running.set(w, []);
+      this.byThread.set(w.threadId, w);
       return w;
     });
   }
@@ -125,9 +165,20 @@ export class UnitPool {
    * last; the workers take them in order.
    */
   private dispatch(): void {
-    if (this.queue.length > 0 && !this.local) {
+    for (let i = 0; i < this.queue.length; ) {
+      const r = this.queue[i]!.unit.resume;
+      if (r === undefined || !isKept(r)) {
+        i++;
+        continue;
+      }
+      const [job] = this.queue.splice(i, 1);
+      const w = this.byThread.get(r.thread);
+      if (w) this.send(w, job!);
+      else this.mine.push(job!);
+    }
+    if ((this.mine.length > 0 || this.queue.length > 0) && !this.local) {
       this.local = true;
-      const job = this.queue.pop()!;
+      const job = this.mine.shift() ?? this.queue.pop()!;
       setImmediate(() => void this.runLocal(job));
     }
     // A worker gets its next unit before it ends the one it runs, so that it does not wait for this
@@ -137,12 +188,15 @@ export class UnitPool {
         if (this.queue.length === 0) return;
         const jobs = this.running.get(w)!;
         if (jobs.length >= depth) continue;
-        const job = this.queue.shift()!;
-        jobs.push(job);
-        const unit = encodeUnit(job.unit);
-        w.postMessage({ unit }, [unit.buffer]);
+        this.send(w, this.queue.shift()!);
       }
     }
+  }
+
+  private send(w: Worker, job: Job): void {
+    this.running.get(w)!.push(job);
+    const unit = encodeUnit(job.unit);
+    w.postMessage({ unit }, [unit.buffer]);
   }
 
   private reply(w: Worker, r: Reply): void {
@@ -161,17 +215,17 @@ export class UnitPool {
 
   /** Runs `first`, then queued units (the last first), in this thread until none is left, yielding every few executions. */
   private async runLocal(first: Job): Promise<void> {
-    for (let job: Job | undefined = first; job; job = this.queue.pop()) {
+    for (let job: Job | undefined = first; job; job = this.mine.shift() ?? this.queue.pop()) {
       if (this.closed) return;
       if (this.failed !== null) {
         job.fail(this.failed);
         continue;
       }
       try {
-        const g = unitSteps(this.model, this.init.mode, job.unit, limitsOf(this.init));
+        const g = unitSteps(this.model, this.init.mode, this.kept.take(job.unit), limitsOf(this.init));
         const o = await drainAsync(g, () => this.closed);
         if (o === null) return;
-        job.done(o);
+        job.done({ ...o, result: this.kept.keep(o.result) });
       } catch (e) {
         job.fail(e);
       }
@@ -183,13 +237,15 @@ export class UnitPool {
   private fail(e: unknown): void {
     if (this.failed !== null || this.closed) return;
     this.failed = e;
-    for (const job of [...[...this.running.values()].flat(), ...this.queue.splice(0)]) job.fail(e);
+    const waiting = [...this.queue.splice(0), ...this.mine.splice(0)];
+    for (const job of [...[...this.running.values()].flat(), ...waiting]) job.fail(e);
     for (const jobs of this.running.values()) jobs.length = 0;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.queue.length = 0;
+    this.mine.length = 0;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

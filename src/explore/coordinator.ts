@@ -1,6 +1,6 @@
 import type { Choice } from '../core/schedule.js';
 import type { DporMode } from './dpor.js';
-import type { BranchData, Planting, Unit, UnitResult } from './dpor-data.js';
+import type { BranchData, Planting, Resume, Unit, UnitResult } from './dpor-data.js';
 import { Heap } from './heap.js';
 import {
   asWakeupNode,
@@ -58,7 +58,7 @@ export interface Branch {
   /** It is in the heap of branches with siblings to hand out. */
   queued: boolean;
   /** A pending sibling that goes on from where a unit stopped, and the branches it resumes. */
-  cont: { readonly node: WakeupNode; readonly data: readonly BranchData[] } | null;
+  cont: { readonly node: WakeupNode; readonly below: Resume } | null;
 }
 
 /** A unit with its place in the one search's order: the sibling indices along its path. */
@@ -122,7 +122,7 @@ export class ParallelSearch {
       const first = this.pending.pop();
       if (!first) break;
       const item = first.wut.shift()!;
-      const resume = first.cont?.node === item ? first.cont.data : null;
+      const resume = first.cont?.node === item ? first.cont.below : null;
       if (resume) first.cont = null;
       const feasible = first.enabled.some((c) => c.actor === item.ev.actor && c.alt === item.ev.alt);
       const idx = feasible ? first.next++ : -1;
@@ -197,7 +197,7 @@ export class ParallelSearch {
   /** Applies a finished unit's plantings and adopts its unfinished branches. */
   apply(unit: WorkUnit, result: UnitResult): void {
     for (const p of result.plantings) this.plant(unit, p);
-    this.adopt(unit, result.branches);
+    this.adopt(unit, result.branches, result.below);
   }
 
   private plant(unit: WorkUnit, p: Planting): void {
@@ -254,19 +254,18 @@ export class ParallelSearch {
   }
 
   /**
-   * Takes over a unit's unfinished branches down to the shallowest one with siblings left (or the
-   * deepest): its siblings are handed out from here, and its current step, with the branches
-   * below it as the unit left them, goes on as one unit (`Unit.resume`). The small subtrees deep
-   * on the path so run in that one unit, in the one search's order, not in a unit each.
+   * Takes over a unit's unfinished branches down to the shallowest one with siblings left (the
+   * unit split them there, `UnitResult`): their siblings are handed out from here, and the last
+   * one's current step, with the branches `below` it as the unit left them, goes on as one unit
+   * (`Unit.resume`). The small subtrees deep on the path so run in that one unit, in the one
+   * search's order, not in a unit each.
    */
-  private adopt(unit: WorkUnit, data: readonly BranchData[]): void {
+  private adopt(unit: WorkUnit, data: readonly BranchData[], below: Resume | null): void {
     const prefix = [...unit.prefix, ...(unit.item ? [choice(unit.item.ev)] : [])];
     const key = [...unit.key];
     const up = [...unit.path];
-    const last = data.length - 1;
-    const found = data.findIndex((d) => d.wut.length > 0);
-    const cut = found < 0 ? last : found;
-    data.slice(0, cut + 1).forEach((d, i) => {
+    const cut = data.length - 1;
+    data.forEach((d, i) => {
       const explored = d.sleep.length - d.arrived;
       const b: Branch = {
         key: key.slice(),
@@ -282,9 +281,9 @@ export class ParallelSearch {
       };
       if (i === cut) {
         // The deepest branch's current step is the next execution's: its subtree is all to do.
-        const node = wakeupNode(d.current, i === last ? d.sub.map(asWakeupNode) : []);
+        const node = wakeupNode(d.current, below === null ? d.sub.map(asWakeupNode) : []);
         b.wut.unshift(node);
-        if (i < last) b.cont = { node, data: data.slice(cut + 1) };
+        if (below !== null) b.cont = { node, below };
       } else {
         // On the path: its subtree goes on in the branches below.
         b.sleep.push({ ev: d.current, idx: explored });

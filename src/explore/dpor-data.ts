@@ -24,10 +24,27 @@ export interface Unit {
   readonly budget: number;
   /**
    * A unit that goes on where an earlier one ran out of budget: the branches below the item as
-   * that one left them (its `UnitResult.branches` below the item's branch). The first execution
-   * follows their current steps and the search continues exactly as the earlier unit's would have.
+   * that one left them (its `UnitResult.below`). The first execution follows their current steps
+   * and the search continues exactly as the earlier unit's would have.
    */
-  readonly resume?: readonly BranchData[];
+  readonly resume?: Resume;
+}
+
+/**
+ * Branches a thread kept for the unit that goes on from them: the thread (`threadId`, 0 for the
+ * main one) and its token for them. They stay where they were made instead of crossing threads
+ * twice (to the coordinator and back); the unit must run on that thread.
+ */
+export interface Kept {
+  readonly thread: number;
+  readonly token: number;
+}
+
+/** The branches a continuation resumes: as data, or kept by the thread that ran the unit before. */
+export type Resume = readonly BranchData[] | Kept;
+
+export function isKept(r: Resume): r is Kept {
+  return !Array.isArray(r);
 }
 
 /** A reversal a unit scheduled at the branch at `depth` of its prefix (or its item's own branch). */
@@ -36,11 +53,18 @@ export interface Planting {
   readonly v: Event[];
 }
 
-/** What a unit hands back: its plantings in order, and the branches below its item still to explore. */
+/**
+ * What a unit hands back: its plantings in order, and the branches below its item still to
+ * explore, split where the coordinator takes over. The coordinator hands out the siblings of
+ * `branches` (the shallowest with siblings left is the last); the deepest one's current step and
+ * the branches `below` it go on as one unit (`Unit.resume`).
+ */
 export interface UnitResult {
   readonly plantings: Planting[];
-  /** Deepest last; the last one's `current` was not explored yet (it is the next execution's). */
+  /** Deepest last; without `below`, the last one's `current` was not explored yet (the next execution's). */
   readonly branches: BranchData[];
+  /** The branches below the last of `branches`, or null when none is left below it. */
+  readonly below: Resume | null;
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
-import type {
-  BranchData,
-  DporSnapshot,
-  NodeData,
-  Partition,
-  Planting,
-  Unit,
-  UnitResult,
+import {
+  type BranchData,
+  type DporSnapshot,
+  isKept,
+  type NodeData,
+  type Partition,
+  type Planting,
+  type Unit,
+  type UnitResult,
 } from './dpor-data.js';
 import { StepLog } from './step-log.js';
 import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
@@ -148,7 +149,9 @@ export class DporStrategy implements Strategy {
     this.warmup = this.shards > 1;
     this.unit = o.unit ?? null;
     this.unitDepth = o.unit?.item ? o.unit.prefix.length : -1;
-    this.resume = o.unit?.resume ?? [];
+    const resume = o.unit?.resume ?? [];
+    if (isKept(resume)) throw new Error('a unit whose branches another thread keeps');
+    this.resume = resume;
     // The prefix's races were handled by the search that scheduled the item; a resumed unit's, up
     // to its deepest branch (the one the earlier unit moved last), by the earlier unit.
     this.divergence = Math.max(0, this.unitDepth, this.resume.at(-1)?.depth ?? 0);
@@ -171,7 +174,12 @@ export class DporStrategy implements Strategy {
         arrived: b.arrived,
       }),
     );
-    return { plantings: this.plantings, branches: data };
+    // The coordinator takes over down to the shallowest branch with siblings left (or the
+    // deepest): the small subtrees deep on the path so go on in one unit, in the one search's order.
+    const found = data.findIndex((d) => d.wut.length > 0);
+    if (found < 0 || found === data.length - 1)
+      return { plantings: this.plantings, branches: data, below: null };
+    return { plantings: this.plantings, branches: data.slice(0, found + 1), below: data.slice(found + 1) };
   }
 
   /** A branch as plain data (a wakeup node of another shard marked `foreign`). */

@@ -1,10 +1,22 @@
 import type { Choice } from '../core/schedule.js';
-import type { BranchData, NodeData, Planting, Unit, UnitResult } from './dpor-data.js';
+import {
+  type BranchData,
+  isKept,
+  type NodeData,
+  type Planting,
+  type Resume,
+  type Unit,
+  type UnitResult,
+} from './dpor-data.js';
 import { chainNode, type Event, lazyChain, type WakeupNode, wakeupNode } from './wakeup-tree.js';
 
 const NODE = 0;
 const FOREIGN = 1;
 const CHAIN = 2;
+
+const NONE = 0;
+const DATA = 1;
+const KEPT = 2;
 
 // The units of a parallel search and what they hand back, packed into one Int32Array to cross
 // threads. A unit of lastzero(14) holds some 4,000 event references in wakeup trees, sleep sets and
@@ -83,6 +95,21 @@ class Writer {
     this.int(b.arrived);
   }
 
+  /** Branches to resume: none, as data, or where a thread keeps them. */
+  resume(r: Resume | null): void {
+    if (r === null) {
+      this.int(NONE);
+    } else if (isKept(r)) {
+      this.int(KEPT);
+      this.int(r.thread);
+      this.int(r.token);
+    } else {
+      this.int(DATA);
+      this.int(r.length);
+      for (const b of r) this.branch(b);
+    }
+  }
+
   /** The message: the event table's length and entries, then the body. */
   done(): Int32Array<ArrayBuffer> {
     const out = new Int32Array(1 + this.table.length + this.n);
@@ -156,6 +183,15 @@ class Reader {
     };
   }
 
+  resume(): Resume | null {
+    const tag = this.int();
+    if (tag === NONE) return null;
+    if (tag === KEPT) return { thread: this.int(), token: this.int() };
+    const out: BranchData[] = [];
+    for (let i = this.int(); i > 0; i--) out.push(this.branch());
+    return out;
+  }
+
   forest(): NodeData[] {
     const n = this.int();
     const out: NodeData[] = [];
@@ -183,9 +219,7 @@ export function encodeUnit(u: Unit): Int32Array<ArrayBuffer> {
   w.int(u.above.length);
   for (const a of u.above) w.eventList(a);
   w.int(u.budget);
-  const resume = u.resume ?? [];
-  w.int(resume.length);
-  for (const b of resume) w.branch(b);
+  w.resume(u.resume ?? null);
   return w.done();
 }
 
@@ -198,9 +232,8 @@ export function decodeUnit(buf: Int32Array): Unit {
   const above: Event[][] = [];
   for (let i = 0; i < n; i++) above.push(r.events());
   const budget = r.int();
-  const resume: BranchData[] = [];
-  for (let i = r.int(); i > 0; i--) resume.push(r.branch());
-  return { prefix, item, sleep, above, budget, ...(resume.length > 0 ? { resume } : {}) };
+  const resume = r.resume();
+  return { prefix, item, sleep, above, budget, ...(resume ? { resume } : {}) };
 }
 
 /** What a unit hands back, as one buffer. */
@@ -213,6 +246,7 @@ export function encodeResult(res: UnitResult): Int32Array<ArrayBuffer> {
   }
   w.int(res.branches.length);
   for (const b of res.branches) w.branch(b);
+  w.resume(res.below);
   return w.done();
 }
 
@@ -222,5 +256,5 @@ export function decodeResult(buf: Int32Array): UnitResult {
   for (let i = r.int(); i > 0; i--) plantings.push({ depth: r.int(), v: r.events() });
   const branches: BranchData[] = [];
   for (let i = r.int(); i > 0; i--) branches.push(r.branch());
-  return { plantings, branches };
+  return { plantings, branches, below: r.resume() };
 }
