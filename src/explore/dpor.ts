@@ -147,7 +147,12 @@ export class DporStrategy implements Strategy {
     this.shards = o.partition?.shards ?? 1;
     this.items = o.partition?.items ?? 2 * this.shards;
     this.warmup = this.shards > 1;
-    this.unit = o.unit ?? null;
+    // One shape of unit whoever made it (the coordinator, the codec, a thread that kept its
+    // branches): the search's hot paths read it, and each new shape there compiled them again.
+    const u = o.unit;
+    this.unit = u
+      ? { prefix: u.prefix, item: u.item, sleep: u.sleep, above: u.above, budget: u.budget }
+      : null;
     this.unitDepth = o.unit?.item ? o.unit.prefix.length : -1;
     const resume = o.unit?.resume ?? [];
     if (isKept(resume)) throw new Error('a unit whose branches another thread keeps');
