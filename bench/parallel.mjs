@@ -6,6 +6,10 @@
 // run at once, as processes, do twice the work in `ceiling` times less than twice one's time.
 // `units` is how many units the parallel search ran, `extensions` how many reversals landed in a
 // sibling already running elsewhere (each costs the coordinator two tree inserts and heap).
+// `work` is the CPU time of the whole process on N threads (search threads and V8's helper
+// threads: compiler, garbage collector) over the one search's: what running on N threads costs in
+// all, the figure that decides the speed-up on N busy cores (at best N / work), and one the host's
+// load disturbs less than wall time (on this machine's virtual cores, wall time drifts by ±30%).
 // Then memory over a long run: the heap sampled every 20,000 executions of one search stays flat.
 // Run with `npm run bench`.
 
@@ -60,7 +64,18 @@ export async function runParallelBench(threadCounts = [2]) {
     `\nparallel DPOR on N threads (${cpus().length} cores; fresh process per run, median of ${REPEAT}; speed-up = one thread's time / N threads' time; ceiling = the speed-up of two searches that share nothing, two processes at once)`,
   );
   console.log(
-    row(['model', 'threads', 'executions', 'units', 'extensions', 'one: s', 'N: s', 'speed-up', 'ceiling']),
+    row([
+      'model',
+      'threads',
+      'executions',
+      'units',
+      'extensions',
+      'one: s',
+      'N: s',
+      'speed-up',
+      'ceiling',
+      'work',
+    ]),
   );
   for (const [name, args] of cases) {
     const one = [];
@@ -73,6 +88,7 @@ export async function runParallelBench(threadCounts = [2]) {
       const par = [];
       for (let i = 0; i < REPEAT; i++) par.push(measure(name, args, n));
       const parS = median(par.map((m) => m.seconds));
+      const work = median(par.map((m) => m.cpu)) / median(one.map((m) => m.cpu));
       const execs = par[0].executions;
       const same = execs === one[0].executions ? '' : ` (one: ${one[0].executions})`;
       console.log(
@@ -86,6 +102,7 @@ export async function runParallelBench(threadCounts = [2]) {
           parS.toFixed(2),
           `${(oneS / parS).toFixed(2)}x`,
           n === 2 ? `${ceiling.toFixed(2)}x` : '',
+          `${work.toFixed(2)}x`,
         ]),
       );
     }
@@ -96,6 +113,7 @@ export async function runParallelBench(threadCounts = [2]) {
 async function child(name, args, threads) {
   const b = benchmarks[name](...args);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let executions;
   let units = 0;
   let extensions = 0;
@@ -121,7 +139,13 @@ async function child(name, args, threads) {
     await pool.close();
   }
   process.stdout.write(
-    JSON.stringify({ executions, units, extensions, seconds: (performance.now() - t0) / 1000 }),
+    JSON.stringify({
+      executions,
+      units,
+      extensions,
+      seconds: (performance.now() - t0) / 1000,
+      cpu: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpu0)),
+    }),
   );
 }
 
