@@ -11,7 +11,8 @@
 // all, the figure that decides the speed-up on N busy cores (at best N / work), and one the host's
 // load disturbs less than wall time (on this machine's virtual cores, wall time drifts by ±30%).
 // Then memory over a long run: the heap sampled every 20,000 executions of one search stays flat.
-// Run with `npm run bench`.
+// Run with `npm run bench`; `CASES='[["lastzero",[15]]]' node bench/parallel.mjs` runs only the
+// cases given (and then the memory run).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -19,13 +20,15 @@ import { BENCHMARKS as benchmarks } from '../dist/benchmarks/index.js';
 import { DporStrategy, explore } from '../dist/index.js';
 
 const limits = { maxExecutions: 10_000_000, maxSteps: 10_000 };
-const cases = [
-  ['indexer', [16]],
-  ['indexer', [17]],
-  ['lastzero', [14]],
-  ['lastzero', [15]],
-  ['readersWriters', [5, 2]],
-];
+const cases = process.env.CASES
+  ? JSON.parse(process.env.CASES)
+  : [
+      ['indexer', [16]],
+      ['indexer', [17]],
+      ['lastzero', [14]],
+      ['lastzero', [15]],
+      ['readersWriters', [5, 2]],
+    ];
 const REPEAT = 3;
 const self = new URL(import.meta.url).pathname;
 
@@ -78,15 +81,20 @@ export async function runParallelBench(threadCounts = [2]) {
     ]),
   );
   for (const [name, args] of cases) {
+    // Rounds of one run of each kind, not all runs of one kind then all of the next: the machine's
+    // speed drifts over minutes, and in rounds the drift falls on every kind alike.
     const one = [];
-    for (let i = 0; i < REPEAT; i++) one.push(measure(name, args, 0));
-    const oneS = median(one.map((m) => m.seconds));
     const pair = [];
-    for (let i = 0; i < REPEAT; i++) pair.push(await concurrentPair(name, args));
+    const pars = threadCounts.map(() => []);
+    for (let i = 0; i < REPEAT; i++) {
+      one.push(measure(name, args, 0));
+      pair.push(await concurrentPair(name, args));
+      threadCounts.forEach((n, k) => pars[k].push(measure(name, args, n)));
+    }
+    const oneS = median(one.map((m) => m.seconds));
     const ceiling = (2 * oneS) / median(pair);
-    for (const n of threadCounts) {
-      const par = [];
-      for (let i = 0; i < REPEAT; i++) par.push(measure(name, args, n));
+    for (const [k, n] of threadCounts.entries()) {
+      const par = pars[k];
       const parS = median(par.map((m) => m.seconds));
       const work = median(par.map((m) => m.cpu)) / median(one.map((m) => m.cpu));
       const execs = par[0].executions;
