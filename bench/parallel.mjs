@@ -89,7 +89,7 @@ export async function runParallelBench(threadCounts = [2]) {
     for (let i = 0; i < REPEAT; i++) {
       one.push(measure(name, args, 0));
       pair.push(await concurrentPair(name, args));
-      threadCounts.forEach((n, k) => pars[k].push(measure(name, args, n)));
+      for (const [k, n] of threadCounts.entries()) pars[k].push(measure(name, args, n));
     }
     const oneS = median(one.map((m) => m.seconds));
     const ceiling = (2 * oneS) / median(pair);
