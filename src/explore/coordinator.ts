@@ -71,6 +71,9 @@ export interface WorkUnit extends Unit {
 /** Units handed out between two prunings. */
 const PRUNE_EVERY = 32;
 
+/** Open branches a unit hands over when it was handed out with none left pending (`Unit.split`). */
+const STARVED_SPLIT = 8;
+
 /**
  * Whether the next sibling of branch `a` comes before that of `b` in the one search's order: their
  * keys (the branch's key, then its next sibling's index) compared lexicographically.
@@ -111,7 +114,18 @@ export class ParallelSearch {
   take(k: number, running: readonly WorkUnit[]): WorkUnit[] {
     if (!this.started) {
       this.started = true;
-      return [{ key: [], path: [], prefix: [], item: null, sleep: [], above: [], budget: this.budget }];
+      return [
+        {
+          key: [],
+          path: [],
+          prefix: [],
+          item: null,
+          sleep: [],
+          above: [],
+          budget: this.budget,
+          split: STARVED_SPLIT,
+        },
+      ];
     }
     if (this.sincePrune >= PRUNE_EVERY || this.pending.size === 0) {
       this.sincePrune = 0;
@@ -145,6 +159,9 @@ export class ParallelSearch {
         sleep: first.sleep.map((e) => e.ev),
         above: path.slice(0, -1).map((b, e) => b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev)),
         budget: this.budget,
+        // With nothing left pending, the threads would soon have nothing to run but this unit's
+        // continuation: it hands over more of its open branches.
+        split: this.pending.size === 0 ? STARVED_SPLIT : 1,
         ...(resume ? { resume } : {}),
       });
       this.sincePrune++;

@@ -23,6 +23,13 @@ export interface Unit {
   readonly above: readonly (readonly Event[])[];
   readonly budget: number;
   /**
+   * Out of budget, how many of its open branches (those with siblings left), from the top, the unit
+   * hands over: the coordinator hands out their siblings, and the rest goes on as one unit below the
+   * last of them (`UnitResult`). 1 keeps the small subtrees deep on a path in one unit; more gives
+   * the threads work when the coordinator has none pending (a search shaped like a chain).
+   */
+  readonly split: number;
+  /**
    * A unit that goes on where an earlier one ran out of budget: the branches below the item as
    * that one left them (its `UnitResult.below`). The first execution follows their current steps
    * and the search continues exactly as the earlier unit's would have.

@@ -151,7 +151,7 @@ export class DporStrategy implements Strategy {
     // branches): the search's hot paths read it, and each new shape there compiled them again.
     const u = o.unit;
     this.unit = u
-      ? { prefix: u.prefix, item: u.item, sleep: u.sleep, above: u.above, budget: u.budget }
+      ? { prefix: u.prefix, item: u.item, sleep: u.sleep, above: u.above, budget: u.budget, split: u.split }
       : null;
     this.unitDepth = o.unit?.item ? o.unit.prefix.length : -1;
     const resume = o.unit?.resume ?? [];
@@ -179,9 +179,15 @@ export class DporStrategy implements Strategy {
         arrived: b.arrived,
       }),
     );
-    // The coordinator takes over down to the shallowest branch with siblings left (or the
-    // deepest): the small subtrees deep on the path so go on in one unit, in the one search's order.
-    const found = data.findIndex((d) => d.wut.length > 0);
+    // The coordinator takes over down to the `split`-th branch with siblings left from the top (or
+    // the deepest open one, or the deepest): the small subtrees deep on the path so go on in one
+    // unit, in the one search's order.
+    let found = -1;
+    for (let i = 0, open = 0; i < data.length && open < this.unit!.split; i++) {
+      if (data[i]!.wut.length === 0) continue;
+      found = i;
+      open++;
+    }
     if (found < 0 || found === data.length - 1)
       return { plantings: this.plantings, branches: data, below: null };
     return { plantings: this.plantings, branches: data.slice(0, found + 1), below: data.slice(found + 1) };

@@ -219,6 +219,7 @@ export function encodeUnit(u: Unit): Int32Array<ArrayBuffer> {
   w.int(u.above.length);
   for (const a of u.above) w.eventList(a);
   w.int(u.budget);
+  w.int(u.split);
   w.resume(u.resume ?? null);
   return w.done();
 }
@@ -232,8 +233,9 @@ export function decodeUnit(buf: Int32Array): Unit {
   const above: Event[][] = [];
   for (let i = 0; i < n; i++) above.push(r.events());
   const budget = r.int();
+  const split = r.int();
   const resume = r.resume();
-  return { prefix, item, sleep, above, budget, ...(resume ? { resume } : {}) };
+  return { prefix, item, sleep, above, budget, split, ...(resume ? { resume } : {}) };
 }
 
 /** What a unit hands back, as one buffer. */

@@ -70,7 +70,15 @@ describe('the threads of a parallel search', () => {
     };
     const res = here.keep({ plantings: [], branches: [], below: [branch] } as unknown as UnitResult);
     expect(res.below).toEqual({ thread: 0, token: 0 });
-    const unit = { prefix: [], item: null, sleep: [], above: [], budget: 1, resume: res.below } as Unit;
+    const unit = {
+      prefix: [],
+      item: null,
+      sleep: [],
+      above: [],
+      budget: 1,
+      split: 1,
+      resume: res.below,
+    } as Unit;
     expect(() => new KeptBranches(5).take(unit)).toThrow(/does not keep/);
     expect(here.take(unit).resume).toEqual([branch]);
     expect(() => here.take(unit)).toThrow(/does not keep/);

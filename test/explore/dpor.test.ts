@@ -284,9 +284,11 @@ async function runParallel(
   const all = new Run();
   let n = 0;
   let resumed = 0;
+  let wide = 0;
   const run: UnitRunner = async (unit) => {
     const i = n++;
     if (unit.resume) resumed++;
+    if (unit.split > 1) wide++;
     for (let k = delays[i % delays.length]!; k > 0; k--) await Promise.resolve();
     // Every other unit crosses as a worker thread's does, packed; the others run as this thread's.
     const packed = i % 2 === 1;
@@ -308,13 +310,14 @@ async function runParallel(
     return { explore, found: null, result: packed ? decodeResult(encodeResult(result)) : result };
   };
   const r = await exploreParallel({ mode, window, budget }, { maxExecutions: 1e9, maxSteps: 1000 }, run);
-  return Object.assign(all, { units: r.units, counted: r.executions, resumed });
+  return Object.assign(all, { units: r.units, counted: r.executions, resumed, wide });
 }
 
 describe('parallel DPOR in a window of units', () => {
   it('reaches every trace, final state and verdict of the naive search', async () => {
     let split = 0;
     let resumed = 0;
+    let wide = 0;
     await fc.assert(
       fc.asyncProperty(
         prog(true, true),
@@ -330,6 +333,7 @@ describe('parallel DPOR in a window of units', () => {
           expect(par.traces).toEqual(naive.traces);
           if (par.units > 2) split++;
           if (par.resumed > 0) resumed++;
+          if (par.wide > 1) wide++;
         },
       ),
       { numRuns: 100, endOnFailure: true },
@@ -337,6 +341,9 @@ describe('parallel DPOR in a window of units', () => {
     expect(split).toBeGreaterThan(30);
     // Units that go on where an earlier one ran out of budget, below its shallowest open branch.
     expect(resumed).toBeGreaterThan(10);
+    // Units handed out with nothing else pending, which hand over more of their open branches
+    // (the first unit always is one).
+    expect(wide).toBeGreaterThan(10);
   });
 
   it('gives the same result whatever order its units finish in', async () => {
