@@ -163,7 +163,15 @@ export class UnitPool {
         fail(this.failed);
         return;
       }
-      this.queue.push({ unit, done, fail });
+      const job = { unit, done, fail };
+      const r = unit.resume;
+      if (r === undefined || !isKept(r)) this.queue.push(job);
+      else {
+        // Its branches are kept where the unit before it ran: it runs there.
+        const w = this.byThread.get(r.thread);
+        if (w) this.send(w, job);
+        else this.mine.push(job);
+      }
       this.dispatch();
     });
 
@@ -173,17 +181,6 @@ export class UnitPool {
    * last; the workers take them in order.
    */
   private dispatch(): void {
-    for (let i = 0; i < this.queue.length; ) {
-      const r = this.queue[i]!.unit.resume;
-      if (r === undefined || !isKept(r)) {
-        i++;
-        continue;
-      }
-      const [job] = this.queue.splice(i, 1);
-      const w = this.byThread.get(r.thread);
-      if (w) this.send(w, job!);
-      else this.mine.push(job!);
-    }
     if ((this.mine.length > 0 || this.queue.length > 0) && !this.local) {
       this.local = true;
       const job = this.mine.shift() ?? this.queue.pop()!;

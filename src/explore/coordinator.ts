@@ -271,8 +271,8 @@ export class ParallelSearch {
   }
 
   /**
-   * Takes over a unit's unfinished branches down to the shallowest one with siblings left (the
-   * unit split them there, `UnitResult`): their siblings are handed out from here, and the last
+   * Takes over a unit's unfinished branches down to where the unit split them (its `split`-th
+   * branch with siblings left, `UnitResult`): their siblings are handed out from here, and the last
    * one's current step, with the branches `below` it as the unit left them, goes on as one unit
    * (`Unit.resume`). The small subtrees deep on the path so run in that one unit, in the one
    * search's order, not in a unit each.

@@ -95,6 +95,11 @@ class Writer {
     this.int(b.arrived);
   }
 
+  branches(bs: readonly BranchData[]): void {
+    this.int(bs.length);
+    for (const b of bs) this.branch(b);
+  }
+
   /** Branches to resume: none, as data, or where a thread keeps them. */
   resume(r: Resume | null): void {
     if (r === null) {
@@ -105,8 +110,7 @@ class Writer {
       this.int(r.token);
     } else {
       this.int(DATA);
-      this.int(r.length);
-      for (const b of r) this.branch(b);
+      this.branches(r);
     }
   }
 
@@ -183,13 +187,17 @@ class Reader {
     };
   }
 
+  branches(): BranchData[] {
+    const out: BranchData[] = [];
+    for (let i = this.int(); i > 0; i--) out.push(this.branch());
+    return out;
+  }
+
   resume(): Resume | null {
     const tag = this.int();
     if (tag === NONE) return null;
     if (tag === KEPT) return { thread: this.int(), token: this.int() };
-    const out: BranchData[] = [];
-    for (let i = this.int(); i > 0; i--) out.push(this.branch());
-    return out;
+    return this.branches();
   }
 
   forest(): NodeData[] {
@@ -246,8 +254,7 @@ export function encodeResult(res: UnitResult): Int32Array<ArrayBuffer> {
     w.int(p.depth);
     w.eventList(p.v);
   }
-  w.int(res.branches.length);
-  for (const b of res.branches) w.branch(b);
+  w.branches(res.branches);
   w.resume(res.below);
   return w.done();
 }
@@ -256,7 +263,5 @@ export function decodeResult(buf: Int32Array): UnitResult {
   const r = new Reader(buf);
   const plantings: Planting[] = [];
   for (let i = r.int(); i > 0; i--) plantings.push({ depth: r.int(), v: r.events() });
-  const branches: BranchData[] = [];
-  for (let i = r.int(); i > 0; i--) branches.push(r.branch());
-  return { plantings, branches, below: r.resume() };
+  return { plantings, branches: r.branches(), below: r.resume() };
 }
