@@ -70,7 +70,8 @@ const model = await modelFor(init);
 const kept = new KeptBranches(threadId);
 port.on('message', (m: { unit: Int32Array }) => {
   try {
-    const o = runUnit(model, init.mode, kept.take(decodeUnit(m.unit)), limitsOf(init));
+    // Unpacked here, the unit's tree is this thread's own: its search consumes it without a copy.
+    const o = runUnit(model, init.mode, kept.take(decodeUnit(m.unit)), limitsOf(init), true);
     const result = encodeResult(kept.keep(o.result));
     const outcome = { ...o, result, found: o.found ? foundData(o.found) : null };
     port.postMessage({ outcome }, [result.buffer]);

@@ -4,12 +4,13 @@ import type { BranchData, Planting, Resume, Unit, UnitResult } from './dpor-data
 import { Heap } from './heap.js';
 import {
   asWakeupNode,
-  copyTree,
   covers,
   type Event,
   initials,
   insert,
+  mapNodes,
   NOT_INITIAL,
+  noNodes,
   sameEvent,
   type WakeupNode,
   wakeupNode,
@@ -124,6 +125,7 @@ export class ParallelSearch {
           above: [],
           budget: this.budget,
           split: STARVED_SPLIT,
+          resume: undefined,
         },
       ];
     }
@@ -149,20 +151,23 @@ export class ParallelSearch {
       }
       const key = [...first.key, idx];
       const path = [...first.up, first];
-      // The unit owns a copy of the sibling's tree: its search consumes it, while the coordinator
-      // keeps the original to check the reversals that land in the sibling later (`plant`).
+      // The unit shares the sibling's tree with the coordinator, which checks the reversals that
+      // land in the sibling later against it (`plant`): the thread that runs the unit copies it
+      // (`unitSteps`), or packs it (a copy) to send it to a worker.
       out.push({
         key,
         path,
         prefix: first.prefix,
-        item: copyTree(item),
+        item,
         sleep: first.sleep.map((e) => e.ev),
         above: path.slice(0, -1).map((b, e) => b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev)),
         budget: this.budget,
         // With nothing left pending, the threads would soon have nothing to run but this unit's
         // continuation: it hands over more of its open branches.
         split: this.pending.size === 0 ? STARVED_SPLIT : 1,
-        ...(resume ? { resume } : {}),
+        // Every unit has the field, so that the code that reads units sees one shape: on two
+        // threads, `apply` was compiled again eleven times over units with and without it.
+        resume: resume ?? undefined,
       });
       this.sincePrune++;
       first.sleep.push({ ev: item.ev, idx });
@@ -226,7 +231,7 @@ export class ParallelSearch {
       const planned = (e: Event): boolean =>
         b.sleep.some((s) => sameEvent(s.ev, e)) || b.wut.some((n) => sameEvent(n.ev, e));
       if (initials(v).some(planned)) return;
-      this.push(b, wakeupNode(initials(v)[0]!, []));
+      this.push(b, wakeupNode(initials(v)[0]!, noNodes()));
       return;
     }
     for (const s of b.sleep) if (s.idx < own && weakInitial(s.ev, v) !== NOT_INITIAL) return;
@@ -289,7 +294,7 @@ export class ParallelSearch {
         up: up.slice(),
         prefix: prefix.slice(),
         sleep: d.sleep.map((ev, j) => ({ ev, idx: j < d.arrived ? -1 : j - d.arrived })),
-        wut: d.wut.map(asWakeupNode),
+        wut: mapNodes(d.wut, asWakeupNode),
         handed: [],
         enabled: d.enabled,
         next: explored,
@@ -298,7 +303,7 @@ export class ParallelSearch {
       };
       if (i === cut) {
         // The deepest branch's current step is the next execution's: its subtree is all to do.
-        const node = wakeupNode(d.current, below === null ? d.sub.map(asWakeupNode) : []);
+        const node = wakeupNode(d.current, below === null ? mapNodes(d.sub, asWakeupNode) : noNodes());
         b.wut.unshift(node);
         if (below !== null) b.cont = { node, below };
       } else {

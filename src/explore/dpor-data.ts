@@ -13,6 +13,7 @@ import type { Event, WakeupNode } from './wakeup-tree.js';
  */
 export interface Unit {
   readonly prefix: readonly Choice[];
+  /** Shared with the coordinator; a search consumes it, so it runs on a copy (`ownedUnit`). */
   readonly item: WakeupNode | null;
   /** The item's sleep set: the branch's on arrival and every sibling before it. */
   readonly sleep: readonly Event[];
@@ -34,7 +35,7 @@ export interface Unit {
    * that one left them (its `UnitResult.below`). The first execution follows their current steps
    * and the search continues exactly as the earlier unit's would have.
    */
-  readonly resume?: Resume;
+  readonly resume?: Resume | undefined;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   initials,
   insert,
   NOT_INITIAL,
+  noNodes,
   sameEvent,
   type WakeupNode,
   wakeupNode,
@@ -134,6 +135,11 @@ export class DporStrategy implements Strategy {
   private ran = 0;
   /** A resumed unit's branches below its item (`Unit.resume`), and how many are on the stack. */
   private readonly resume: readonly BranchData[];
+  /**
+   * How many: read where the search makes every new branch (`branchAt`), where `resume.length` met
+   * two maps of array, `[]` and a list of branches, and threw the compiled code away.
+   */
+  private readonly resumeCount: number;
   private resumed = 0;
 
   constructor(options: DporOptions | DporMode = {}) {
@@ -157,6 +163,7 @@ export class DporStrategy implements Strategy {
     const resume = o.unit?.resume ?? [];
     if (isKept(resume)) throw new Error('a unit whose branches another thread keeps');
     this.resume = resume;
+    this.resumeCount = resume.length;
     // The prefix's races were handled by the search that scheduled the item; a resumed unit's, up
     // to its deepest branch (the one the earlier unit moved last), by the earlier unit.
     this.divergence = Math.max(0, this.unitDepth, this.resume.at(-1)?.depth ?? 0);
@@ -399,9 +406,9 @@ export class DporStrategy implements Strategy {
     const enabled = point.choices;
     const d = point.depth;
     if (d <= this.unitDepth) return this.unitBranch(point);
-    if (this.resumed < this.resume.length) return this.resumeBranch(point);
+    if (this.resumed < this.resumeCount) return this.resumeBranch(point);
     const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
-    const sub = parent ? parent.sub : [];
+    const sub = parent ? parent.sub : noNodes();
     const n = this.nextFeasible(d, sub, enabled);
     if (n) {
       const b: Branch = {
@@ -426,9 +433,9 @@ export class DporStrategy implements Strategy {
       if (preemptions === null) continue;
       const b: Branch = {
         sleep,
-        wut: [],
+        wut: noNodes(),
         current,
-        sub: [],
+        sub: noNodes(),
         enabled,
         preemptions,
         depth: d,
@@ -449,9 +456,9 @@ export class DporStrategy implements Strategy {
     const sleep = item ? unit.sleep.slice() : [];
     const b: Branch = {
       sleep,
-      wut: [],
+      wut: noNodes(),
       current: eventOf(c, point.op(c)),
-      sub: item ? item.children : [],
+      sub: item ? item.children : noNodes(),
       enabled: point.choices,
       preemptions: 0,
       depth: d,
@@ -507,7 +514,7 @@ export class DporStrategy implements Strategy {
       branch.sleep.some((q) => sameEvent(q, e)) ||
       branch.wut.some((n) => !this.foreign.has(n) && sameEvent(n.ev, e));
     if (first.some(planned)) return;
-    branch.wut.push(wakeupNode(first[0]!, []));
+    branch.wut.push(wakeupNode(first[0]!, noNodes()));
   }
 
   /**
@@ -520,13 +527,13 @@ export class DporStrategy implements Strategy {
     const before = depth === this.unitDepth ? unit.sleep : (unit.above[depth] ?? []);
     if (this.mode === 'optimal') {
       for (const q of before) if (weakInitial(q, v) !== NOT_INITIAL) return;
-      if (!insert((this.sent[depth] ??= []), v)) return;
+      if (!insert((this.sent[depth] ??= noNodes()), v)) return;
     } else {
       const first = initials(v);
-      const sent = (this.sent[depth] ??= []);
+      const sent = (this.sent[depth] ??= noNodes());
       if (first.some((e) => before.some((q) => sameEvent(q, e)) || sent.some((n) => sameEvent(n.ev, e))))
         return;
-      sent.push(wakeupNode(first[0]!, []));
+      sent.push(wakeupNode(first[0]!, noNodes()));
     }
     this.plantings.push({ depth, v: v.slice() });
   }

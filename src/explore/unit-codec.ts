@@ -8,7 +8,7 @@ import {
   type Unit,
   type UnitResult,
 } from './dpor-data.js';
-import { chainNode, type Event, lazyChain, type WakeupNode, wakeupNode } from './wakeup-tree.js';
+import { chainNode, type Event, lazyChain, noNodes, type WakeupNode, wakeupNode } from './wakeup-tree.js';
 
 const NODE = 0;
 const FOREIGN = 1;
@@ -202,7 +202,7 @@ class Reader {
 
   forest(): NodeData[] {
     const n = this.int();
-    const out: NodeData[] = [];
+    const out: NodeData[] = noNodes();
     for (let i = 0; i < n; i++) {
       const tag = this.int();
       if (tag === CHAIN) {
@@ -243,7 +243,7 @@ export function decodeUnit(buf: Int32Array): Unit {
   const budget = r.int();
   const split = r.int();
   const resume = r.resume();
-  return { prefix, item, sleep, above, budget, split, ...(resume ? { resume } : {}) };
+  return { prefix, item, sleep, above, budget, split, resume: resume ?? undefined };
 }
 
 /** What a unit hands back, as one buffer. */

@@ -142,6 +142,28 @@ export function initials(w: readonly Event[]): Event[] {
   return out;
 }
 
+const HOLDER = {} as WakeupNode;
+
+/**
+ * An empty list of wakeup nodes that holds objects already. An empty literal `[]` holds small
+ * integers for V8 until a node goes in, and is of another map than a list made with nodes: the walks
+ * over trees (`walk`, the search's `nextFeasible`, `copyTree`), optimized on one kind of list, were
+ * thrown back to the interpreter and compiled again when they met the other (on two threads of
+ * lastzero(15), walk 4 times, copyTree 3 times). Every list of nodes starts as this one.
+ */
+export function noNodes(): WakeupNode[] {
+  const a = [HOLDER];
+  a.pop();
+  return a;
+}
+
+/** The list `f` makes of each node of `ns`, of the one kind of list (`noNodes`). */
+export function mapNodes(ns: readonly WakeupNode[], f: (n: WakeupNode) => WakeupNode): WakeupNode[] {
+  const out = noNodes();
+  for (const n of ns) out.push(f(n));
+  return out;
+}
+
 /**
  * A wakeup sequence planted as a branch: its nodes are made one at a time as the search (or an
  * insertion) walks down. A race plants a sequence of every step between the two racing ones, and
@@ -161,7 +183,9 @@ class ChainNode implements WakeupNode {
   get children(): WakeupNode[] {
     if (this.kids === null) {
       const next = this.at + 1;
-      this.kids = next < this.seq.length ? [new ChainNode(this.seq, next)] : [];
+      const kids = noNodes();
+      if (next < this.seq.length) kids.push(new ChainNode(this.seq, next));
+      this.kids = kids;
     }
     return this.kids;
   }
@@ -194,7 +218,7 @@ class ChainNode implements WakeupNode {
  */
 export function copyTree(n: WakeupNode): WakeupNode {
   if (n instanceof ChainNode && n.lazy()) return n.copy();
-  return ChainNode.of(n.ev, n.children.map(copyTree));
+  return ChainNode.of(n.ev, mapNodes(n.children, copyTree));
 }
 
 /** The steps of a branch not walked yet, from this node down; null when it has been. */
@@ -210,7 +234,7 @@ export function chainNode(seq: readonly Event[]): WakeupNode {
 /** A tree as wakeup nodes: itself when it is one already, else a copy of its plain data. */
 export function asWakeupNode(n: WakeupNode): WakeupNode {
   if (n instanceof ChainNode) return n;
-  return ChainNode.of(n.ev, n.children.map(asWakeupNode));
+  return ChainNode.of(n.ev, mapNodes(n.children, asWakeupNode));
 }
 
 /**

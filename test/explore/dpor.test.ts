@@ -12,7 +12,7 @@ import { explore } from '../../src/explore/explore.js';
 import { exploreParallel, type UnitRunner } from '../../src/explore/parallel.js';
 import type { Strategy } from '../../src/explore/strategy.js';
 import { decodeResult, decodeUnit, encodeResult, encodeUnit } from '../../src/explore/unit-codec.js';
-import { runUnit } from '../../src/explore/unit-run.js';
+import { ownedUnit, runUnit } from '../../src/explore/unit-run.js';
 import { canonicalTrace, Recorder } from '../helpers/traces.js';
 
 // DPOR must reach every final state and verdict the naive search reaches, on random programs of
@@ -290,11 +290,12 @@ async function runParallel(
     if (unit.resume) resumed++;
     if (unit.split > 1) wide++;
     for (let k = delays[i % delays.length]!; k > 0; k--) await Promise.resolve();
-    // Every other unit crosses as a worker thread's does, packed; the others run as this thread's.
+    // Every other unit crosses as a worker thread's does, packed; the others run as this thread's,
+    // on a copy of the tree they share with the coordinator.
     const packed = i % 2 === 1;
     const strategy = new DporStrategy({
       mode,
-      unit: packed ? decodeUnit(encodeUnit(unit)) : unit,
+      unit: packed ? decodeUnit(encodeUnit(unit)) : ownedUnit(unit),
     });
     const before = all.executions;
     all.of(model, strategy);
