@@ -13,7 +13,8 @@ import {
   exploreSteps,
 } from '../explore/explore.js';
 import { DEFAULT_LIVELOCK_BOUND } from '../explore/livelock.js';
-import { exploreParallel, type UnitRunner } from '../explore/parallel.js';
+import { exploreParallel, type ParallelOptions, type UnitRunner } from '../explore/parallel.js';
+import type { ParallelSnapshot } from '../explore/parallel-snapshot.js';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from '../explore/pct.js';
 import { RandomStrategy } from '../explore/random.js';
 import { ReplayStrategy } from '../explore/replay.js';
@@ -53,11 +54,10 @@ export interface CheckOptions {
  * Where a DPOR search stopped early (`--max-time`, Ctrl-C, `--max-executions`): the preemption bound it was at, its
  * counts and its state. `check(..., resume)` continues from there to the same end as one run.
  */
-export interface Resume {
-  readonly bound: number | null;
-  readonly counts: ExploreCounts;
-  readonly search: DporSnapshot;
-}
+export type Resume =
+  | { readonly bound: number | null; readonly counts: ExploreCounts; readonly search: DporSnapshot }
+  /** A parallel search's (`checkParallel`): resumed by one, on any number of threads. */
+  | { readonly bound: null; readonly counts: ExploreCounts; readonly search: ParallelSnapshot };
 
 /** Defaults: optimal DPOR, at most 100 000 executions of at most 10 000 steps. */
 export const DEFAULT_CHECK: CheckOptions = {
@@ -104,7 +104,8 @@ function strategyOf(o: CheckOptions, bound?: number): Strategy {
 }
 
 function countsOf(r: ExploreResult): ExploreCounts {
-  return { executions: r.executions, steps: r.steps, maxDepth: r.maxDepth, cut: r.cut, pruned: r.pruned };
+  const { executions, steps, maxDepth, cut, pruned, unfair } = r;
+  return { executions, steps, maxDepth, cut, pruned, unfair };
 }
 
 /** Whether a strategy can stop and resume, and be partitioned: the DPOR ones. */
@@ -122,10 +123,18 @@ function* search(
   hooks: ExploreHooks,
   from?: Resume,
 ): Generator<void, { result: ExploreResult; resume: Resume | null }, void> {
+  const snapshot = from?.search;
+  if (snapshot && snapshot.format !== 'lockstep-dpor') {
+    throw new LockstepError(
+      'E_CHECKPOINT_MISMATCH',
+      'the checkpoint is of a search on worker threads',
+      'resume it with --workers',
+    );
+  }
   const model = modelOf(target);
   const limit = options.preemptionBound;
   const run = function* (bound: number | undefined, resumed: boolean) {
-    const strategy = resumed && from ? DporStrategy.restore(from.search) : strategyOf(options, bound);
+    const strategy = resumed && snapshot ? DporStrategy.restore(snapshot) : strategyOf(options, bound);
     const result = yield* exploreSteps(model, strategy, options, hooks, resumed ? from?.counts : undefined);
     const early =
       result.stop === 'max-time' || result.stop === 'interrupted' || result.stop === 'max-executions';
@@ -188,22 +197,38 @@ export async function checkParallel(
   target: Target,
   options: CheckOptions,
   workers: number,
-  run: UnitRunner,
+  threads: { readonly run: UnitRunner; readonly release?: ParallelOptions['release'] },
   hooks: ExploreHooks = {},
+  from?: Resume,
 ): Promise<CheckResult> {
   validate(options);
+  const snapshot = from?.search;
+  if (snapshot && snapshot.format !== 'lockstep-parallel-dpor') {
+    throw new LockstepError(
+      'E_CHECKPOINT_MISMATCH',
+      'the checkpoint is of a search on one thread',
+      'resume it without --workers',
+    );
+  }
   const result = await exploreParallel(
     {
       mode: options.strategy === 'source-dpor' ? 'source' : 'optimal',
       window: PARALLEL_WINDOW * workers,
       budget: PARALLEL_BUDGET,
+      ...(from && snapshot ? { from: { search: snapshot, counts: from.counts } } : {}),
+      ...(threads.release ? { release: threads.release } : {}),
     },
     options,
-    run,
+    threads.run,
     hooks,
   );
   const strategy = `${options.strategy}, ${workers} worker${workers === 1 ? '' : 's'}`;
-  return finish(target, options, { ...result, strategy }, null);
+  const resume: Resume | null = result.resume && {
+    bound: null,
+    counts: countsOf(result),
+    search: result.resume,
+  };
+  return finish(target, options, { ...result, strategy }, resume);
 }
 
 /** A livelock bound that is not an integer >= 0 is E_BAD_NUMBER. */

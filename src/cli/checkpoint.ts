@@ -5,7 +5,8 @@ import { LockstepError } from '../core/errors.js';
 import { emit } from './output.js';
 
 // Checkpoints of long runs: a check stopped by --max-time or Ctrl-C writes where each of its DPOR
-// searches stopped; `check ... --resume FILE` continues them to the end one run would reach.
+// searches stopped; `check ... --resume FILE` continues them to the end one run would reach. A
+// search on worker threads (--workers) saves its coordinator's state, and resumes with --workers.
 
 /** The options a resumed search must share with the one it continues. */
 function searchOptions(o: CheckOptions) {
@@ -29,6 +30,9 @@ interface CheckpointFile {
   readonly entries: Entry[];
 }
 
+/** A search's state on one thread (`DporStrategy`), or a parallel search's (`ParallelSearch`). */
+const SEARCH_FORMATS: readonly string[] = ['lockstep-dpor', 'lockstep-parallel-dpor'];
+
 const HINT = 'pass a file that lockstep check wrote when it stopped early (--max-time or Ctrl-C)';
 
 /** Reads a checkpoint file; E_BAD_CHECKPOINT when it is not one. */
@@ -44,7 +48,8 @@ export function readCheckpoint(path: string): CheckpointFile {
     throw new LockstepError('E_BAD_CHECKPOINT', `${path} is not a lockstep checkpoint`, HINT);
   }
   for (const e of doc.entries) {
-    if (e?.resume?.search?.format !== 'lockstep-dpor' || e.resume.search.version !== 1) {
+    const s = e?.resume?.search;
+    if (!SEARCH_FORMATS.includes(s?.format) || s.version !== 1) {
       throw new LockstepError(
         'E_BAD_CHECKPOINT',
         `${path} holds a search state this lockstep cannot read`,

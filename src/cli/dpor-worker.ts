@@ -3,7 +3,7 @@ import type { Target } from '../api/target.js';
 import { LockstepError } from '../core/errors.js';
 import type { Model } from '../explore/execute.js';
 import type { Counterexample } from '../explore/explore.js';
-import { decodeUnit, encodeResult } from '../explore/unit-codec.js';
+import { decodeUnit, encodeBranches, encodeResult } from '../explore/unit-codec.js';
 import { runUnit } from '../explore/unit-run.js';
 import { type FoundData, KeptBranches, limitsOf, type WorkerInit } from './pool.js';
 
@@ -68,7 +68,13 @@ const init = workerData as WorkerInit;
 const port = parentPort!;
 const model = await modelFor(init);
 const kept = new KeptBranches(threadId);
-port.on('message', (m: { unit: Int32Array }) => {
+port.on('message', (m: { unit: Int32Array } | { release: number }) => {
+  if ('release' in m) {
+    // The search stopped early: the branches kept here go into its checkpoint.
+    const branches = encodeBranches(kept.release(m.release));
+    port.postMessage({ released: { token: m.release, branches } }, [branches.buffer]);
+    return;
+  }
   try {
     // Unpacked here, the unit's tree is this thread's own: its search consumes it without a copy.
     const o = runUnit(model, init.mode, kept.take(decodeUnit(m.unit)), limitsOf(init), true);

@@ -7,11 +7,11 @@ import { type ErrorCode, LockstepError } from '../core/errors.js';
 import type { Schedule } from '../core/schedule.js';
 import type { WorkUnit } from '../explore/coordinator.js';
 import type { DporMode } from '../explore/dpor.js';
-import { type BranchData, isKept, type Unit, type UnitResult } from '../explore/dpor-data.js';
+import { type BranchData, isKept, type Kept, type Unit, type UnitResult } from '../explore/dpor-data.js';
 import type { Model } from '../explore/execute.js';
 import { type Counterexample, drainAsync } from '../explore/explore.js';
 import type { UnitRunner } from '../explore/parallel.js';
-import { decodeResult, encodeUnit } from '../explore/unit-codec.js';
+import { decodeBranches, decodeResult, encodeUnit } from '../explore/unit-codec.js';
 import { type UnitOutcome, unitSteps } from '../explore/unit-run.js';
 
 // The threads of `check --workers N`: this one, which coordinates (explore/parallel.ts,
@@ -64,6 +64,8 @@ export interface FoundData {
 }
 
 interface Reply {
+  /** Branches it kept, given up (`UnitPool.release`), with the token they were kept under. */
+  readonly released?: { readonly token: number; readonly branches: Int32Array };
   readonly outcome?: Omit<UnitOutcome, 'found' | 'result'> & {
     readonly found: FoundData | null;
     readonly result: Int32Array;
@@ -101,6 +103,14 @@ export class KeptBranches {
     return { ...u, resume: data };
   }
 
+  /** Branches kept here, given up as data (a stopped search saves them in its checkpoint). */
+  release(token: number): readonly BranchData[] {
+    const data = this.kept.get(token);
+    if (data === undefined) throw new Error(`thread ${this.thread} does not keep branches ${token}`);
+    this.kept.delete(token);
+    return data;
+  }
+
   /** The result with the branches below its cut kept here. */
   keep(res: UnitResult): UnitResult {
     const below = res.below;
@@ -131,6 +141,11 @@ export class UnitPool {
   private local = false;
   private failed: unknown = null;
   private closed = false;
+  /** Branches asked of workers (`release`), by thread and token. */
+  private readonly releasing = new Map<
+    string,
+    { readonly done: (b: readonly BranchData[]) => void; readonly fail: (e: unknown) => void }
+  >();
 
   /** `model` is the target's, built in this thread; `init` says how a worker builds its own. */
   constructor(
@@ -204,7 +219,25 @@ export class UnitPool {
     w.postMessage({ unit }, [unit.buffer]);
   }
 
+  /** Branches a thread keeps, as data: from this thread's store, or asked of the worker. */
+  readonly release = (k: Kept): Promise<readonly BranchData[]> => {
+    if (k.thread === threadId) return Promise.resolve(this.kept.release(k.token));
+    const w = this.byThread.get(k.thread);
+    if (!w) return Promise.reject(new Error(`no thread ${k.thread} keeps branches`));
+    if (this.failed !== null) return Promise.reject(this.failed);
+    return new Promise((done, fail) => {
+      this.releasing.set(`${k.thread}/${k.token}`, { done, fail });
+      w.postMessage({ release: k.token });
+    });
+  };
+
   private reply(w: Worker, r: Reply): void {
+    if (r.released) {
+      const key = `${w.threadId}/${r.released.token}`;
+      this.releasing.get(key)?.done(decodeBranches(r.released.branches));
+      this.releasing.delete(key);
+      return;
+    }
     const job = this.running.get(w)?.shift();
     if (!job) return;
     if (r.error) {
@@ -245,6 +278,8 @@ export class UnitPool {
     const waiting = [...this.queue.splice(0), ...this.mine.splice(0)];
     for (const job of [...[...this.running.values()].flat(), ...waiting]) job.fail(e);
     for (const jobs of this.running.values()) jobs.length = 0;
+    for (const r of this.releasing.values()) r.fail(e);
+    this.releasing.clear();
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import {
   checkAsync,
   checkParallel,
   isDpor,
+  type Resume,
   type StrategyName,
 } from '../api/check.js';
 import { modelOf, type Target } from '../api/target.js';
@@ -108,22 +109,17 @@ function onWorkers(
   flags: ExploreFlags,
   options: CheckOptions,
   source: (t: Target) => WorkerSource,
-): (t: Target, hooks: ExploreHooks) => Promise<CheckResult> {
+): (t: Target, hooks: ExploreHooks, from?: Resume) => Promise<CheckResult> {
   const n = parseCount('--workers', flags.workers!, 1);
-  if (
-    !isDpor(options.strategy) ||
-    options.partition ||
-    options.preemptionBound !== undefined ||
-    flags.resume
-  ) {
+  if (!isDpor(options.strategy) || options.partition || options.preemptionBound !== undefined) {
     throw new LockstepError(
       'E_USAGE',
-      '--workers runs an optimal or source DPOR search, without --shard, --preemption-bound or --resume',
+      '--workers runs an optimal or source DPOR search, without --shard or --preemption-bound',
       'drop --workers, or the other option',
     );
   }
   const mode = options.strategy === 'source-dpor' ? 'source' : 'optimal';
-  return async (t, hooks) => {
+  return async (t, hooks, from) => {
     const pool = new UnitPool(
       n,
       {
@@ -135,7 +131,7 @@ function onWorkers(
       modelOf(t),
     );
     try {
-      return await checkParallel(t, options, n, pool.run, hooks);
+      return await checkParallel(t, options, n, pool, hooks, from);
     } finally {
       await pool.close();
     }
@@ -174,7 +170,9 @@ export async function checkEach(
     const control = runControl(`${t.scenario.name} on ${t.variant}`, maxTime, progress);
     try {
       results.push(
-        await (parallel ? parallel(t, control.hooks) : checkAsync(t, options, control.hooks, resumes[i])),
+        await (parallel
+          ? parallel(t, control.hooks, resumes[i])
+          : checkAsync(t, options, control.hooks, resumes[i])),
       );
     } finally {
       control.done();

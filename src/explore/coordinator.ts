@@ -1,7 +1,16 @@
 import type { Choice } from '../core/schedule.js';
 import type { DporMode } from './dpor.js';
-import type { BranchData, Planting, Resume, Unit, UnitResult } from './dpor-data.js';
+import {
+  type BranchData,
+  isKept,
+  type Kept,
+  type Planting,
+  type Resume,
+  type Unit,
+  type UnitResult,
+} from './dpor-data.js';
 import { Heap } from './heap.js';
+import { branchOf, branchSnapshot, type ParallelSnapshot } from './parallel-snapshot.js';
 import {
   asWakeupNode,
   covers,
@@ -214,6 +223,54 @@ export class ParallelSearch {
     let handed = 0;
     for (const b of this.branches) handed += b.handed.length;
     return { branches: this.branches.size, handed };
+  }
+
+  /** Whether nothing is left to hand out (with no unit in flight: the search is done). */
+  finished(): boolean {
+    return this.started && this.pending.size === 0;
+  }
+
+  /** The branches threads keep for pending continuations: `snapshot` needs them as data. */
+  keptBelow(): Kept[] {
+    const out: Kept[] = [];
+    for (const b of this.branches) if (b.cont && isKept(b.cont.below)) out.push(b.cont.below);
+    return out;
+  }
+
+  /**
+   * The search's state as data, once every unit handed out was applied; `given` gives the branches
+   * a thread kept (`keptBelow`). A branch's place in the list comes after those above it.
+   */
+  snapshot(units: number, given: (k: Kept) => readonly BranchData[]): ParallelSnapshot {
+    this.prune([]);
+    const order: Branch[] = [];
+    const at = new Map<Branch, number>();
+    const add = (b: Branch): void => {
+      if (at.has(b)) return;
+      for (const u of b.up) add(u);
+      at.set(b, order.length);
+      order.push(b);
+    };
+    for (const b of this.branches) add(b);
+    const branches = order.map((b) => branchSnapshot(b, at, given));
+    const { mode, infeasible, extensions } = this;
+    return { format: 'lockstep-parallel-dpor', version: 1, mode, units, infeasible, extensions, branches };
+  }
+
+  /** The search a snapshot was taken of, to go on handing out units from there. */
+  static restore(s: ParallelSnapshot, budget: number): ParallelSearch {
+    const p = new ParallelSearch(s.mode, budget);
+    p.started = true;
+    p.infeasible = s.infeasible;
+    p.extensions = s.extensions;
+    const made: Branch[] = [];
+    for (const d of s.branches) {
+      const b = branchOf(d, made);
+      made.push(b);
+      p.branches.add(b);
+      if (b.queued) p.pending.push(b);
+    }
+    return p;
   }
 
   /** Applies a finished unit's plantings and adopts its unfinished branches. */

@@ -1,12 +1,15 @@
 import { ParallelSearch, type WorkUnit } from './coordinator.js';
 import type { DporMode } from './dpor.js';
+import type { BranchData, Kept } from './dpor-data.js';
 import {
   type Counterexample,
+  type ExploreCounts,
   type ExploreHooks,
   type ExploreLimits,
   type ExploreResult,
   PROGRESS_EVERY,
 } from './explore.js';
+import type { ParallelSnapshot } from './parallel-snapshot.js';
 import type { UnitOutcome } from './unit-run.js';
 
 // Parallel DPOR in a window of units: the coordinator (./coordinator.ts) hands units out in the
@@ -23,6 +26,10 @@ export interface ParallelOptions {
   readonly window: number;
   /** Executions a unit runs before it hands back what is left (default 64). */
   readonly budget?: number;
+  /** Where a search stopped early, to go on from (`ParallelResult.resume`) with its counts. */
+  readonly from?: { readonly search: ParallelSnapshot; readonly counts: ExploreCounts };
+  /** Gives up, as data, branches a thread keeps (for `resume`; `run` on threads keeps some). */
+  readonly release?: (k: Kept) => Promise<readonly BranchData[]>;
 }
 
 /** What a parallel search did: the exploration, and the reversals that became siblings of their own. */
@@ -30,11 +37,14 @@ export interface ParallelResult extends ExploreResult {
   /** Units whose results were applied. */
   readonly units: number;
   readonly extensions: number;
+  /** Stopped early (time, Ctrl-C, the execution bound): where to go on from (`ParallelOptions.from`). */
+  readonly resume: ParallelSnapshot | null;
 }
 
 /**
  * Explores a model with parallel DPOR: units in a window until none is left or one finds a
- * problem; of the problems found, the one of the earliest unit handed out is reported.
+ * problem; of the problems found, the one of the earliest unit handed out is reported. Stopped
+ * early, it hands out no more units, applies those in flight, and gives its state to resume from.
  */
 export async function exploreParallel(
   options: ParallelOptions,
@@ -43,15 +53,17 @@ export async function exploreParallel(
   hooks: ExploreHooks = {},
 ): Promise<ParallelResult> {
   const mode = options.mode ?? 'optimal';
-  const search = new ParallelSearch(mode, options.budget ?? 64);
+  const budget = options.budget ?? 64;
+  const from = options.from;
+  const search = from ? ParallelSearch.restore(from.search, budget) : new ParallelSearch(mode, budget);
   const every = hooks.every ?? PROGRESS_EVERY;
-  let executions = 0;
-  let steps = 0;
-  let maxDepth = 0;
-  let cut = 0;
-  let pruned = 0;
-  let unfair = 0;
-  let units = 0;
+  let executions = from?.counts.executions ?? 0;
+  let steps = from?.counts.steps ?? 0;
+  let maxDepth = from?.counts.maxDepth ?? 0;
+  let cut = from?.counts.cut ?? 0;
+  let pruned = from?.counts.pruned ?? 0;
+  let unfair = from?.counts.unfair ?? 0;
+  let units = from?.search.units ?? 0;
   let found: Counterexample | null = null;
   let stop: ExploreResult['stop'] = 'exhausted';
   const inflight: { unit: WorkUnit; outcome: Promise<UnitOutcome> }[] = [];
@@ -85,16 +97,18 @@ export async function exploreParallel(
     if (Math.floor(executions / every) > Math.floor(before / every)) {
       hooks.onProgress?.({ executions, steps, maxDepth, traces: executions - pruned - cut - unfair });
     }
-    if (executions >= limits.maxExecutions) {
-      stop = 'max-executions';
-      break;
+    if (stop === 'exhausted') {
+      if (executions >= limits.maxExecutions) stop = 'max-executions';
+      else stop = hooks.shouldStop?.() ?? 'exhausted';
     }
-    const why = hooks.shouldStop?.();
-    if (why) {
-      stop = why;
-      break;
-    }
-    topUp();
+    // Stopping, the units in flight are still applied (a Ctrl-C waits for them; a second one
+    // exits at once), so that the state to resume from has none running.
+    if (stop === 'exhausted') topUp();
+  }
+  let resume: ParallelSnapshot | null = null;
+  if (stop !== 'found' && stop !== 'exhausted') {
+    if (search.finished()) stop = 'exhausted';
+    else resume = search.snapshot(units, await released(search.keptBelow(), options.release));
   }
   return {
     strategy: `${mode === 'optimal' ? 'dpor' : 'source-dpor'}, parallel`,
@@ -110,5 +124,17 @@ export async function exploreParallel(
     found,
     units,
     extensions: search.extensions,
+    resume,
   };
+}
+
+/** The branches threads keep for continuations, fetched as data. */
+async function released(
+  kept: readonly Kept[],
+  release: ParallelOptions['release'],
+): Promise<(k: Kept) => readonly BranchData[]> {
+  if (kept.length > 0 && !release) throw new Error('a parallel search stopped with branches it cannot fetch');
+  const data = await Promise.all(kept.map((k) => release!(k)));
+  const given = new Map(kept.map((k, i) => [k, data[i]!]));
+  return (k) => given.get(k)!;
 }

@@ -265,3 +265,14 @@ export function decodeResult(buf: Int32Array): UnitResult {
   for (let i = r.int(); i > 0; i--) plantings.push({ depth: r.int(), v: r.events() });
   return { plantings, branches: r.branches(), below: r.resume() };
 }
+
+/** Branches a thread kept, given up as data (for a checkpoint of a parallel search). */
+export function encodeBranches(bs: readonly BranchData[]): Int32Array<ArrayBuffer> {
+  const w = new Writer();
+  w.branches(bs);
+  return w.done();
+}
+
+export function decodeBranches(buf: Int32Array): BranchData[] {
+  return new Reader(buf).branches();
+}

@@ -86,4 +86,48 @@ describe('the threads of a parallel search', () => {
     const none = { plantings: [], branches: [], below: null } as UnitResult;
     expect(here.keep(none)).toBe(none);
   });
+
+  it('a search stopped early saves the branches its threads keep, and resumes to one search', async () => {
+    const { UnitPool } = await import(`${ROOT}dist/cli/pool.js`);
+    const { exploreParallel } = await import(`${ROOT}dist/explore/parallel.js`);
+    const one = explore(BENCHMARKS.lastzero(7).model, new DporStrategy(), LIMITS);
+    const released: number[] = [];
+    let from: { search: unknown; counts: unknown } | undefined;
+    let stops = 0;
+    let calls = 0;
+    for (;;) {
+      // A fresh pool each time, as a resumed `check --workers` has.
+      const pool = new UnitPool(
+        3,
+        { source: { kind: 'benchmark', name: 'lastzero', args: [7] }, mode: 'optimal', maxSteps: 10_000 },
+        BENCHMARKS.lastzero(7).model,
+      );
+      const release = (k: { thread: number; token: number }) => {
+        released.push(k.thread);
+        return pool.release(k);
+      };
+      const options = { window: 12, budget: 16, release, ...(from ? { from } : {}) };
+      const stop = { shouldStop: () => (++calls % 7 === 0 ? 'interrupted' : null) };
+      let r: ParallelResult;
+      try {
+        r = await exploreParallel(options, LIMITS, pool.run, stop);
+      } finally {
+        await pool.close();
+      }
+      if (!r.resume) {
+        expect(r.stop).toBe('exhausted');
+        expect(r.executions).toBe(one.executions);
+        break;
+      }
+      stops++;
+      const { executions, steps, maxDepth, cut, pruned, unfair } = r;
+      from = JSON.parse(
+        JSON.stringify({ search: r.resume, counts: { executions, steps, maxDepth, cut, pruned, unfair } }),
+      );
+    }
+    expect(stops).toBeGreaterThan(2);
+    // Branches kept by this thread (0) and by workers went into the saved states.
+    expect(released).toContain(0);
+    expect(released.some((t) => t !== 0)).toBe(true);
+  }, 60_000);
 });

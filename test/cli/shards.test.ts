@@ -179,6 +179,46 @@ describe('checkpoints', () => {
     expect(none.stderr).not.toMatch(/checkpoint/);
   }, 180_000);
 
+  it('a run on workers stopped early resumes on workers to the counts of one run', () => {
+    const cp = at('cp-workers.json');
+    const whole = JSON.parse(lockstep(...LOOPS3, '--json').stdout).results[0].exploration;
+    const first = lockstep(
+      ...LOOPS3,
+      '--workers',
+      '2',
+      '--json',
+      '--checkpoint',
+      cp,
+      '--max-executions',
+      '400',
+    );
+    expect(first.status).toBe(0);
+    const stopped = JSON.parse(first.stdout).results[0].exploration;
+    expect(stopped.stop).toBe('max-executions');
+    // Units of 1024 executions: it stops at the end of the first unit past the bound.
+    expect(stopped.executions).toBeGreaterThanOrEqual(400);
+    expect(stopped.executions).toBeLessThan(whole.executions);
+    expect(json(cp).entries[0].resume.search.format).toBe('lockstep-parallel-dpor');
+    const rest = lockstep(...LOOPS3, '--workers', '2', '--json', '--resume', cp);
+    expect(rest.status).toBe(0);
+    const e = JSON.parse(rest.stdout).results[0].exploration;
+    expect([e.executions, e.steps, e.maxDepth, e.complete]).toEqual([
+      whole.executions,
+      whole.steps,
+      whole.maxDepth,
+      true,
+    ]);
+    // A checkpoint resumes with the kind of search that wrote it.
+    const one = lockstep(...LOOPS3, '--resume', cp);
+    expect(one.status).toBe(2);
+    expect(one.stderr).toMatch(/E_CHECKPOINT_MISMATCH.*worker threads\n\s*hint: resume it with --workers/);
+    const cp1 = at('cp-one.json');
+    lockstep(...LOOPS3, '--json', '--checkpoint', cp1, '--max-executions', '400');
+    const par = lockstep(...LOOPS3, '--workers', '2', '--resume', cp1);
+    expect(par.status).toBe(2);
+    expect(par.stderr).toMatch(/E_CHECKPOINT_MISMATCH.*one thread\n\s*hint: resume it without --workers/);
+  }, 180_000);
+
   it('Ctrl-C prints the partial result and writes a checkpoint that resumes', async () => {
     const cp = at('sigint.json');
     const args = [

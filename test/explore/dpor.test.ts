@@ -9,7 +9,7 @@ import { DfsStrategy } from '../../src/explore/dfs.js';
 import { DporStrategy } from '../../src/explore/dpor.js';
 import { execute, type Model } from '../../src/explore/execute.js';
 import { explore } from '../../src/explore/explore.js';
-import { exploreParallel, type UnitRunner } from '../../src/explore/parallel.js';
+import { exploreParallel, type ParallelOptions, type UnitRunner } from '../../src/explore/parallel.js';
 import type { Strategy } from '../../src/explore/strategy.js';
 import { decodeResult, decodeUnit, encodeResult, encodeUnit } from '../../src/explore/unit-codec.js';
 import { ownedUnit, runUnit } from '../../src/explore/unit-run.js';
@@ -280,6 +280,7 @@ async function runParallel(
   budget: number,
   mode: 'optimal' | 'source',
   delays: readonly number[] = [0],
+  stopEvery = 0,
 ) {
   const all = new Run();
   let n = 0;
@@ -310,8 +311,33 @@ async function runParallel(
     const result = strategy.unitResult();
     return { explore, found: null, result: packed ? decodeResult(encodeResult(result)) : result };
   };
-  const r = await exploreParallel({ mode, window, budget }, { maxExecutions: 1e9, maxSteps: 1000 }, run);
-  return Object.assign(all, { units: r.units, counted: r.executions, resumed, wide });
+  // With `stopEvery`, the search stops every so many units applied, and goes on from its state
+  // made JSON, as a checkpoint's.
+  let calls = 0;
+  const hooks = {
+    shouldStop: () => (stopEvery > 0 && ++calls % stopEvery === 0 ? ('interrupted' as const) : null),
+  };
+  let from: ParallelOptions['from'];
+  let stops = 0;
+  for (;;) {
+    const options = { mode, window, budget, ...(from ? { from } : {}) };
+    const r = await exploreParallel(options, { maxExecutions: 1e9, maxSteps: 1000 }, run, hooks);
+    if (!r.resume) {
+      return Object.assign(all, {
+        units: r.units,
+        counted: r.executions,
+        resumed,
+        wide,
+        stops,
+        stop: r.stop,
+      });
+    }
+    stops++;
+    const { executions, steps, maxDepth, cut, pruned, unfair } = r;
+    from = JSON.parse(
+      JSON.stringify({ search: r.resume, counts: { executions, steps, maxDepth, cut, pruned, unfair } }),
+    );
+  }
 }
 
 describe('parallel DPOR in a window of units', () => {
@@ -345,6 +371,33 @@ describe('parallel DPOR in a window of units', () => {
     // Units handed out with nothing else pending, which hand over more of their open branches
     // (the first unit always is one).
     expect(wide).toBeGreaterThan(10);
+  });
+
+  it('stopped and resumed from its state as JSON, again and again, it reaches every trace once counted', async () => {
+    let stopped = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        prog(true, true),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom('optimal' as const, 'source' as const),
+        fc.integer({ min: 1, max: 4 }),
+        async (p, window, budget, mode, stopEvery) => {
+          const m = modelOfProg(p);
+          const naive = runAll(m, new DfsStrategy(false));
+          const par = await runParallel(m, window, budget, mode, [0, 2, 1], stopEvery);
+          expect(par.outcomes).toEqual(naive.outcomes);
+          expect(par.traces).toEqual(naive.traces);
+          expect(par.stop).toBe('exhausted');
+          // The units in flight at a stop are applied before the state is taken: every execution
+          // run is counted, once.
+          expect(par.counted).toBe(par.executions);
+          if (par.stops > 1) stopped++;
+        },
+      ),
+      { numRuns: 80, endOnFailure: true },
+    );
+    expect(stopped).toBeGreaterThan(20);
   });
 
   it('gives the same result whatever order its units finish in', async () => {
