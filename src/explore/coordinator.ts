@@ -119,9 +119,11 @@ export class ParallelSearch {
 
   /**
    * The next units, at most `k`, in the order the one search would explore them; none when none is
-   * pending. `running`: the units handed out whose results are not applied yet.
+   * pending. `running`: the units handed out whose results are not applied yet; `left`: the
+   * executions they may run in all (a unit's budget is cut to what is left).
    */
-  take(k: number, running: readonly WorkUnit[]): WorkUnit[] {
+  take(k: number, running: readonly WorkUnit[], left = Number.POSITIVE_INFINITY): WorkUnit[] {
+    if (left <= 0) return [];
     if (!this.started) {
       this.started = true;
       return [
@@ -132,7 +134,7 @@ export class ParallelSearch {
           item: null,
           sleep: [],
           above: [],
-          budget: this.budget,
+          budget: Math.min(this.budget, left),
           split: STARVED_SPLIT,
           resume: undefined,
         },
@@ -143,7 +145,7 @@ export class ParallelSearch {
       this.prune(running);
     }
     const out: WorkUnit[] = [];
-    while (out.length < k) {
+    while (out.length < k && left > 0) {
       const first = this.pending.pop();
       if (!first) break;
       const item = first.wut.shift()!;
@@ -170,7 +172,7 @@ export class ParallelSearch {
         item,
         sleep: first.sleep.map((e) => e.ev),
         above: path.slice(0, -1).map((b, e) => b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev)),
-        budget: this.budget,
+        budget: Math.min(this.budget, left),
         // With nothing left pending, the threads would soon have nothing to run but this unit's
         // continuation: it hands over more of its open branches.
         split: this.pending.size === 0 ? STARVED_SPLIT : 1,
@@ -179,6 +181,7 @@ export class ParallelSearch {
         resume: resume ?? undefined,
       });
       this.sincePrune++;
+      left -= Math.min(this.budget, left);
       first.sleep.push({ ev: item.ev, idx });
       // A resumed sibling's subtree is partly explored: what is left of it is not known here.
       first.handed.push({ ev: item.ev, idx, children: resume ? null : item.children });

@@ -69,7 +69,11 @@ export async function exploreParallel(
   const inflight: { unit: WorkUnit; outcome: Promise<UnitOutcome> }[] = [];
   const topUp = (): void => {
     const running = inflight.map((f) => f.unit);
-    for (const unit of search.take(options.window - inflight.length, running)) {
+    // The units in flight may run their whole budgets: those handed out now get what is left of
+    // the bound, so that the search stops at it, as one thread does.
+    let left = limits.maxExecutions - executions;
+    for (const u of running) left -= u.budget;
+    for (const unit of search.take(options.window - inflight.length, running, left)) {
       const outcome = run(unit);
       // Awaited in order below, where a failure is thrown; one after the search stopped is dropped.
       outcome.catch(() => {});
