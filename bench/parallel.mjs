@@ -134,7 +134,7 @@ async function child(name, args, threads) {
     const pool = new UnitPool(
       threads,
       { source: { kind: 'benchmark', name, args }, mode: 'optimal', maxSteps: limits.maxSteps },
-      b.model,
+      () => b.model,
     );
     const r = await exploreParallel(
       { window: PARALLEL_WINDOW * threads, budget: PARALLEL_BUDGET },

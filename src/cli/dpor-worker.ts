@@ -11,21 +11,29 @@ import { type FoundData, KeptBranches, limitsOf, type WorkerInit } from './pool.
 // It loads only what its source needs: the kernel model and the model-file loader (tsx) take a
 // few hundred milliseconds to load, which a benchmark's worker would spend before its first unit.
 
-async function modelFor(init: WorkerInit): Promise<Model> {
+/**
+ * What makes the target's model for each unit. A target's model is made afresh for every unit: its
+ * checkers keep state across executions (lockdep's dependency graph, like lockdep across a boot),
+ * and a report must depend on the unit's own executions, not on which units this thread ran before
+ * (that depends on timing). A benchmark's keeps none: one serves every unit.
+ */
+async function modelsFor(init: WorkerInit): Promise<() => Model> {
   const s = init.source;
   if (s.kind === 'benchmark') {
     const { BENCHMARKS } = await import('../benchmarks/index.js');
     const make = BENCHMARKS[s.name] as (...args: number[]) => { model: Model };
-    return make(...s.args).model;
+    const model = make(...s.args).model;
+    return () => model;
   }
   const { modelOf } = await import('../api/target.js');
-  return modelOf(await targetOf(init));
+  const target = await targetOf(init);
+  return () => modelOf(target);
 }
 
 async function targetOf(init: WorkerInit): Promise<Target> {
   const s = init.source;
   if (s.kind === 'benchmark')
-    throw new LockstepError('E_WORKER', 'a benchmark is not a target', 'use modelFor');
+    throw new LockstepError('E_WORKER', 'a benchmark is not a target', 'use modelsFor');
   if (s.kind === 'scenario') {
     const { resolveTarget } = await import('../api/target.js');
     return resolveTarget(s.scenario, s.variant, s.config, s.params);
@@ -66,7 +74,7 @@ function foundData(f: Counterexample): FoundData {
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const model = await modelFor(init);
+const models = await modelsFor(init);
 const kept = new KeptBranches(threadId);
 port.on('message', (m: { unit: Int32Array } | { release: number }) => {
   if ('release' in m) {
@@ -77,7 +85,7 @@ port.on('message', (m: { unit: Int32Array } | { release: number }) => {
   }
   try {
     // Unpacked here, the unit's tree is this thread's own: its search consumes it without a copy.
-    const o = runUnit(model, init.mode, kept.take(decodeUnit(m.unit)), limitsOf(init), true);
+    const o = runUnit(models(), init.mode, kept.take(decodeUnit(m.unit)), limitsOf(init), true);
     const result = encodeResult(kept.keep(o.result));
     const outcome = { ...o, result, found: o.found ? foundData(o.found) : null };
     port.postMessage({ outcome }, [result.buffer]);

@@ -147,11 +147,14 @@ export class UnitPool {
     { readonly done: (b: readonly BranchData[]) => void; readonly fail: (e: unknown) => void }
   >();
 
-  /** `model` is the target's, built in this thread; `init` says how a worker builds its own. */
+  /**
+   * `model` makes the target's model in this thread, a fresh one for each unit (see dpor-worker.ts);
+   * `init` says how a worker makes its own.
+   */
   constructor(
     threads: number,
     private readonly init: WorkerInit,
-    private readonly model: Model,
+    private readonly model: () => Model,
   ) {
     // With a search thread on every core, V8's parallel scavenges (of every thread's young
     // generation) wait on helper threads that have no core to run on, and those helpers take CPU
@@ -260,7 +263,7 @@ export class UnitPool {
         continue;
       }
       try {
-        const g = unitSteps(this.model, this.init.mode, this.kept.take(job.unit), limitsOf(this.init));
+        const g = unitSteps(this.model(), this.init.mode, this.kept.take(job.unit), limitsOf(this.init));
         const o = await drainAsync(g, () => this.closed);
         if (o === null) return;
         job.done({ ...o, result: this.kept.keep(o.result) });

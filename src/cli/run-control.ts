@@ -128,7 +128,8 @@ function onWorkers(
         maxSteps: options.maxSteps,
         ...(options.livelockBound === undefined ? {} : { livelockBound: options.livelockBound }),
       },
-      modelOf(t),
+      // A fresh model per unit, as a worker makes (dpor-worker.ts: lockdep's state is the unit's).
+      () => modelOf(t),
     );
     try {
       return await checkParallel(t, options, n, pool, hooks, from);

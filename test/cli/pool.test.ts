@@ -18,10 +18,14 @@ async function onThreads(name: 'lastzero' | 'indexer', args: number[], threads: 
   const { UnitPool } = await import(`${ROOT}dist/cli/pool.js`);
   const { exploreParallel } = await import(`${ROOT}dist/explore/parallel.js`);
   const model = (BENCHMARKS[name] as (...a: number[]) => { model: unknown })(...args).model;
+  let models = 0;
   const pool = new UnitPool(
     threads,
     { source: { kind: 'benchmark', name, args }, mode: 'optimal', maxSteps: 10_000 },
-    model,
+    () => {
+      models++;
+      return model;
+    },
   );
   const kept = new Set<number>();
   let inline = 0;
@@ -33,7 +37,7 @@ async function onThreads(name: 'lastzero' | 'indexer', args: number[], threads: 
   };
   try {
     const result: ParallelResult = await exploreParallel({ window: 4 * threads, budget }, LIMITS, run);
-    return { result, kept, inline };
+    return { result, kept, inline, models };
   } finally {
     await pool.close();
   }
@@ -49,6 +53,9 @@ describe('the threads of a parallel search', () => {
     expect(a.kept.has(0)).toBe(true);
     expect([...a.kept].some((t) => t !== 0)).toBe(true);
     expect(a.inline).toBe(0);
+    // This thread made a model for each unit it ran (lockdep's state is a unit's own).
+    expect(a.models).toBeGreaterThan(1);
+    expect(a.models).toBeLessThan(a.result.units);
     // Which thread ran what does not change what was handed out.
     const b = await onThreads('lastzero', [7], 3, 16);
     expect(b.result.units).toBe(a.result.units);
@@ -100,7 +107,7 @@ describe('the threads of a parallel search', () => {
       const pool = new UnitPool(
         3,
         { source: { kind: 'benchmark', name: 'lastzero', args: [7] }, mode: 'optimal', maxSteps: 10_000 },
-        BENCHMARKS.lastzero(7).model,
+        () => BENCHMARKS.lastzero(7).model,
       );
       const release = (k: { thread: number; token: number }) => {
         released.push(k.thread);
