@@ -220,44 +220,49 @@ describe('checkpoints', () => {
     expect(par.stderr).toMatch(/E_CHECKPOINT_MISMATCH.*one thread\n\s*hint: resume it without --workers/);
   }, 180_000);
 
-  it('Ctrl-C prints the partial result and writes a checkpoint that resumes', async () => {
-    const cp = at('sigint.json');
-    const args = [
-      'check',
-      'falloc-dio',
-      '--kernel',
-      'v6.6',
-      '--param',
-      'loops=4',
-      '--progress',
-      '--checkpoint',
-      cp,
-      '--json',
-    ];
-    const child = spawn(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    // Ctrl-C once the search is under way (the first progress line).
-    child.stderr.on('data', (d: Buffer) => {
-      if (!stderr.includes('executions')) setTimeout(() => child.kill('SIGINT'), 50);
-      stderr += d.toString();
-    });
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(status).toBe(0);
-    const e = JSON.parse(stdout).results[0].exploration;
-    expect(e.stop).toBe('interrupted');
-    expect(e.complete).toBe(false);
-    expect(stderr).toMatch(/checkpoint written to .*sigint\.json/);
-    const rest = lockstep(
-      ...args.filter((a) => a !== '--progress'),
-      '--resume',
-      cp,
-      '--max-executions',
-      String(e.executions + 100),
-    );
-    expect(JSON.parse(rest.stdout).results[0].exploration.executions).toBe(e.executions + 100);
-  }, 120_000);
+  it.each([[[]], [['--workers', '2']]])(
+    'Ctrl-C prints the partial result and writes a checkpoint that resumes (%j)',
+    async (extra: string[]) => {
+      const cp = at(`sigint${extra.length}.json`);
+      const args = [
+        'check',
+        'falloc-dio',
+        '--kernel',
+        'v6.6',
+        '--param',
+        'loops=4',
+        '--progress',
+        '--checkpoint',
+        cp,
+        '--json',
+        ...extra,
+      ];
+      const child = spawn(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], { cwd: ROOT });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      // Ctrl-C once the search is under way (the first progress line).
+      child.stderr.on('data', (d: Buffer) => {
+        if (!stderr.includes('executions')) setTimeout(() => child.kill('SIGINT'), 50);
+        stderr += d.toString();
+      });
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(status).toBe(0);
+      const e = JSON.parse(stdout).results[0].exploration;
+      expect(e.stop).toBe('interrupted');
+      expect(e.complete).toBe(false);
+      expect(stderr).toMatch(/checkpoint written to .*sigint\d\.json/);
+      const rest = lockstep(
+        ...args.filter((a) => a !== '--progress'),
+        '--resume',
+        cp,
+        '--max-executions',
+        String(e.executions + 100),
+      );
+      expect(JSON.parse(rest.stdout).results[0].exploration.executions).toBe(e.executions + 100);
+    },
+    120_000,
+  );
 });
