@@ -79,7 +79,7 @@ const kept = new KeptBranches(threadId);
 port.on('message', (m: { unit: Int32Array } | { release: number }) => {
   if ('release' in m) {
     // The search stopped early: the branches kept here go into its checkpoint.
-    const branches = encodeBranches(kept.release(m.release));
+    const branches = encodeBranches(kept.release({ thread: threadId, token: m.release }));
     port.postMessage({ released: { token: m.release, branches } }, [branches.buffer]);
     return;
   }

@@ -96,18 +96,15 @@ export class KeptBranches {
   take(u: Unit): Unit {
     const r = u.resume;
     if (r === undefined || !isKept(r)) return u;
-    const data = r.thread === this.thread ? this.kept.get(r.token) : undefined;
-    if (data === undefined)
-      throw new Error(`thread ${this.thread} does not keep branches ${r.thread}/${r.token}`);
-    this.kept.delete(r.token);
-    return { ...u, resume: data };
+    return { ...u, resume: this.release(r) };
   }
 
-  /** Branches kept here, given up as data (a stopped search saves them in its checkpoint). */
-  release(token: number): readonly BranchData[] {
-    const data = this.kept.get(token);
-    if (data === undefined) throw new Error(`thread ${this.thread} does not keep branches ${token}`);
-    this.kept.delete(token);
+  /** Branches kept here, given up as data (to a unit, or to a stopped search's checkpoint). */
+  release(k: Kept): readonly BranchData[] {
+    const data = k.thread === this.thread ? this.kept.get(k.token) : undefined;
+    if (data === undefined)
+      throw new Error(`thread ${this.thread} does not keep branches ${k.thread}/${k.token}`);
+    this.kept.delete(k.token);
     return data;
   }
 
@@ -224,7 +221,7 @@ export class UnitPool {
 
   /** Branches a thread keeps, as data: from this thread's store, or asked of the worker. */
   readonly release = (k: Kept): Promise<readonly BranchData[]> => {
-    if (k.thread === threadId) return Promise.resolve(this.kept.release(k.token));
+    if (k.thread === threadId) return Promise.resolve(this.kept.release(k));
     const w = this.byThread.get(k.thread);
     if (!w) return Promise.reject(new Error(`no thread ${k.thread} keeps branches`));
     if (this.failed !== null) return Promise.reject(this.failed);
