@@ -122,7 +122,9 @@ export async function exploreParallel(
     cut,
     pruned,
     unfair,
-    traces: null,
+    // Without extensions the units ran exactly the one search's executions, each trace once; an
+    // extension may run a trace a second time.
+    traces: search.extensions === 0 ? executions - pruned - cut - unfair : null,
     stop,
     complete: stop === 'exhausted' && cut === 0,
     found,

@@ -103,6 +103,7 @@ describe('--workers', () => {
     expect(par.exploration.strategy).toBe('dpor, 2 workers');
     // Each trace once here too: the reversals never landed in a sibling another worker ran.
     expect(par.exploration.executions).toBe(one.exploration.executions);
+    expect(par.exploration.traces).toBe(one.exploration.traces);
     expect(lockstep(...LOOPS3, '--workers', '2', '--json').stdout).toBe(a.stdout);
   }, 120_000);
 

@@ -299,13 +299,14 @@ async function runParallel(
       unit: packed ? decodeUnit(encodeUnit(unit)) : ownedUnit(unit),
     });
     const before = all.executions;
+    const blocked = all.blocked;
     all.of(model, strategy);
     const explore = {
       executions: all.executions - before,
       steps: 0,
       maxDepth: 0,
       cut: 0,
-      pruned: 0,
+      pruned: all.blocked - blocked,
       unfair: 0,
     };
     const result = strategy.unitResult();
@@ -326,6 +327,7 @@ async function runParallel(
       return Object.assign(all, {
         units: r.units,
         counted: r.executions,
+        distinct: r.traces,
         resumed,
         wide,
         stops,
@@ -345,6 +347,7 @@ describe('parallel DPOR in a window of units', () => {
     let split = 0;
     let resumed = 0;
     let wide = 0;
+    let distinct = 0;
     await fc.assert(
       fc.asyncProperty(
         prog(true, true),
@@ -361,6 +364,13 @@ describe('parallel DPOR in a window of units', () => {
           if (par.units > 2) split++;
           if (par.resumed > 0) resumed++;
           if (par.wide > 1) wide++;
+          // Traces are counted when no reversal landed in a sibling running elsewhere: then the
+          // units ran the one search's executions, and its count of distinct traces.
+          if (par.distinct !== null) {
+            const one = explore(m, new DporStrategy({ mode }), { maxExecutions: 1e9, maxSteps: 1000 });
+            expect(par.distinct).toBe(one.traces);
+            if (par.units > 2) distinct++;
+          }
         },
       ),
       { numRuns: 100, endOnFailure: true },
@@ -371,6 +381,7 @@ describe('parallel DPOR in a window of units', () => {
     // Units handed out with nothing else pending, which hand over more of their open branches
     // (the first unit always is one).
     expect(wide).toBeGreaterThan(10);
+    expect(distinct).toBeGreaterThan(10);
   });
 
   it('stopped and resumed from its state as JSON, again and again, it reaches every trace once counted', async () => {
