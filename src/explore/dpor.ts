@@ -1,10 +1,17 @@
 import type { Op } from '../core/op.js';
 import type { Choice } from '../core/schedule.js';
 import {
+  type Branch,
+  branchData,
+  restoredBranch,
+  resumedBranch,
+  unitBranch,
+  unitResultOf,
+} from './dpor-branch.js';
+import {
   type BranchData,
   type DporSnapshot,
   isKept,
-  type NodeData,
   type Partition,
   type Planting,
   type Unit,
@@ -13,7 +20,6 @@ import {
 import { StepLog } from './step-log.js';
 import { type ChoicePoint, fairOrder, type Strategy } from './strategy.js';
 import {
-  asWakeupNode,
   dependent,
   type Event,
   eventOf,
@@ -28,25 +34,6 @@ import {
 } from './wakeup-tree.js';
 
 export { dependent, type Event, eventOf } from './wakeup-tree.js';
-
-/** The state of one branch point on the current path. */
-interface Branch {
-  /** Sleep set: on arrival, plus the siblings explored since; their schedules from here are covered. */
-  readonly sleep: Event[];
-  /** Siblings still to explore, as a wakeup tree (source-DPOR: single steps). */
-  readonly wut: WakeupNode[];
-  /** The step this branch takes in the current execution. */
-  current: Event;
-  /** The wakeup subtree to follow after `current`, handed to the next branch when it is made. */
-  sub: WakeupNode[];
-  /** The choices enabled here: a scheduled sibling that is not among them cannot run and is dropped. */
-  readonly enabled: readonly Choice[];
-  /** Preemptions on the path up to and including this branch's step. */
-  readonly preemptions: number;
-  readonly depth: number;
-  /** How many of `sleep`'s entries it had on arrival; the rest are siblings explored here since. */
-  readonly arrived: number;
-}
 
 /** Options of a DPOR search. */
 export interface DporOptions {
@@ -63,8 +50,6 @@ export interface DporOptions {
   /** Explore one unit of a parallel search for at most `budget` executions; see `Unit`. */
   readonly unit?: Unit;
 }
-
-const ev = (e: Event): Event => ({ ...e, w: [...e.w], r: [...e.r] });
 
 function enabledIn(choices: readonly Choice[], ev: Event): boolean {
   for (const c of choices) if (c.actor === ev.actor && c.alt === ev.alt) return true;
@@ -171,52 +156,12 @@ export class DporStrategy implements Strategy {
 
   /** A unit's plantings and the branches left below its item (after its budget ran out). */
   unitResult(): UnitResult {
-    const branches =
-      this.ran >= (this.unit?.budget ?? Number.POSITIVE_INFINITY) ? this.stack.slice(this.unitDepth + 1) : [];
-    // The search ends with the unit: its trees are handed over as they are, not copied.
-    const data = branches.map(
-      (b): BranchData => ({
-        sleep: b.sleep,
-        wut: b.wut,
-        current: b.current,
-        sub: b.sub,
-        enabled: b.enabled.slice(),
-        preemptions: b.preemptions,
-        depth: b.depth,
-        arrived: b.arrived,
-      }),
+    const out = this.ran >= (this.unit?.budget ?? Number.POSITIVE_INFINITY);
+    return unitResultOf(
+      out ? this.stack.slice(this.unitDepth + 1) : [],
+      this.plantings,
+      this.unit?.split ?? 1,
     );
-    // The coordinator takes over down to the `split`-th branch with siblings left from the top (or
-    // the deepest open one, or the deepest): the small subtrees deep on the path so go on in one
-    // unit, in the one search's order.
-    let found = -1;
-    for (let i = 0, open = 0; i < data.length && open < this.unit!.split; i++) {
-      if (data[i]!.wut.length === 0) continue;
-      found = i;
-      open++;
-    }
-    if (found < 0 || found === data.length - 1)
-      return { plantings: this.plantings, branches: data, below: null };
-    return { plantings: this.plantings, branches: data.slice(0, found + 1), below: data.slice(found + 1) };
-  }
-
-  /** A branch as plain data (a wakeup node of another shard marked `foreign`). */
-  private branchData(b: Branch): BranchData {
-    const node = (n: WakeupNode): NodeData => ({
-      ev: n.ev,
-      children: n.children.map(node),
-      ...(this.foreign.has(n) ? { foreign: true as const } : {}),
-    });
-    return {
-      sleep: b.sleep.slice(),
-      wut: b.wut.map(node),
-      current: b.current,
-      sub: b.sub.map(node),
-      enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
-      preemptions: b.preemptions,
-      depth: b.depth,
-      arrived: b.arrived,
-    };
   }
 
   /** The state between two executions as plain data, to resume from with `restore`. */
@@ -230,32 +175,19 @@ export class DporStrategy implements Strategy {
       done: this.done,
       infeasible: this.infeasible,
       boundHit: this.boundHit,
-      stack: this.stack.map((b) => this.branchData(b)),
+      stack: this.stack.map((b) => branchData(b, this.foreign)),
     };
   }
 
   /** A search that continues from a snapshot; the next execution is the one the snapshot's would have run. */
   static restore(s: DporSnapshot): DporStrategy {
     const d = new DporStrategy(s.options);
-    const node = (n: NodeData): WakeupNode => {
-      const m = wakeupNode(ev(n.ev), n.children.map(node));
-      if (n.foreign) d.foreign.add(m);
-      return m;
-    };
     d.warmup = s.warmup;
     d.divergence = s.divergence;
     d.done = s.done;
     d.infeasible = s.infeasible;
     d.boundHit = s.boundHit;
-    for (const b of s.stack) {
-      d.stack.push({
-        ...b,
-        sleep: b.sleep.map(ev),
-        wut: b.wut.map(node),
-        current: ev(b.current),
-        sub: b.sub.map(node),
-      });
-    }
+    for (const b of s.stack) d.stack.push(restoredBranch(b, d.foreign));
     return d;
   }
 
@@ -405,8 +337,14 @@ export class DporStrategy implements Strategy {
     const parent = this.stack[point.depth - 1];
     const enabled = point.choices;
     const d = point.depth;
-    if (d <= this.unitDepth) return this.unitBranch(point);
-    if (this.resumed < this.resumeCount) return this.resumeBranch(point);
+    if (d <= this.unitDepth || this.resumed < this.resumeCount) {
+      const b =
+        d <= this.unitDepth
+          ? unitBranch(this.unit!, this.unitDepth, point)
+          : resumedBranch(this.resume[this.resumed++]!, point);
+      this.stack.push(b);
+      return b;
+    }
     const sleep = parent ? parent.sleep.filter((q) => !dependent(q, parent.current)) : [];
     const sub = parent ? parent.sub : noNodes();
     const n = this.nextFeasible(d, sub, enabled);
@@ -445,47 +383,6 @@ export class DporStrategy implements Strategy {
       return b;
     }
     return null;
-  }
-
-  /** A unit's branch on its prefix, or its item's. */
-  private unitBranch(point: ChoicePoint): Branch {
-    const unit = this.unit!;
-    const d = point.depth;
-    const item = d === this.unitDepth ? unit.item! : null;
-    const c = item ? { actor: item.ev.actor, alt: item.ev.alt } : unit.prefix[d]!;
-    const sleep = item ? unit.sleep.slice() : [];
-    const b: Branch = {
-      sleep,
-      wut: noNodes(),
-      current: eventOf(c, point.op(c)),
-      sub: item ? item.children : noNodes(),
-      enabled: point.choices,
-      preemptions: 0,
-      depth: d,
-      arrived: sleep.length,
-    };
-    this.stack.push(b);
-    return b;
-  }
-
-  /** A resumed unit's branch below its item, as the earlier unit left it (first execution only). */
-  private resumeBranch(point: ChoicePoint): Branch {
-    const r = this.resume[this.resumed++]!;
-    if (r.depth !== point.depth) {
-      throw new Error(`resumed unit: branch at depth ${r.depth} replayed at ${point.depth}`);
-    }
-    const b: Branch = {
-      sleep: r.sleep.slice(),
-      wut: r.wut.map(asWakeupNode),
-      current: r.current,
-      sub: r.sub.map(asWakeupNode),
-      enabled: point.choices,
-      preemptions: r.preemptions,
-      depth: r.depth,
-      arrived: r.arrived,
-    };
-    this.stack.push(b);
-    return b;
   }
 
   /** The other outcomes of a nondeterministic op are siblings of the one taken. */
