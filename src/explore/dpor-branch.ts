@@ -1,5 +1,12 @@
 import type { Choice } from '../core/schedule.js';
-import type { BranchData, NodeData, Unit, UnitResult } from './dpor-data.js';
+import {
+  type BranchData,
+  choiceData,
+  eventData,
+  type NodeData,
+  type Unit,
+  type UnitResult,
+} from './dpor-data.js';
 import type { ChoicePoint } from './strategy.js';
 import {
   asWakeupNode,
@@ -34,9 +41,6 @@ export interface Branch {
   readonly arrived: number;
 }
 
-/** An event copied (a snapshot's events are plain JSON; the search's may share their arrays). */
-const ev = (e: Event): Event => ({ ...e, w: [...e.w], r: [...e.r] });
-
 /** A branch as plain data; a wakeup node in `foreign` (another shard's) is marked so. */
 export function branchData(b: Branch, foreign: ReadonlySet<WakeupNode>): BranchData {
   const node = (n: WakeupNode): NodeData => ({
@@ -49,7 +53,7 @@ export function branchData(b: Branch, foreign: ReadonlySet<WakeupNode>): BranchD
     wut: b.wut.map(node),
     current: b.current,
     sub: b.sub.map(node),
-    enabled: b.enabled.map((c) => ({ actor: c.actor, alt: c.alt })),
+    enabled: b.enabled.map(choiceData),
     preemptions: b.preemptions,
     depth: b.depth,
     arrived: b.arrived,
@@ -59,15 +63,15 @@ export function branchData(b: Branch, foreign: ReadonlySet<WakeupNode>): BranchD
 /** A snapshot's branch as the search's own; `foreign` gets the nodes marked as another shard's. */
 export function restoredBranch(b: BranchData, foreign: Set<WakeupNode>): Branch {
   const node = (n: NodeData): WakeupNode => {
-    const m = wakeupNode(ev(n.ev), n.children.map(node));
+    const m = wakeupNode(eventData(n.ev), n.children.map(node));
     if (n.foreign) foreign.add(m);
     return m;
   };
   return {
     ...b,
-    sleep: b.sleep.map(ev),
+    sleep: b.sleep.map(eventData),
     wut: b.wut.map(node),
-    current: ev(b.current),
+    current: eventData(b.current),
     sub: b.sub.map(node),
   };
 }

@@ -127,3 +127,13 @@ export interface DporSnapshot {
   readonly boundHit: boolean;
   readonly stack: BranchData[];
 }
+
+/** A choice as plain data. */
+export function choiceData(c: Choice): Choice {
+  return { actor: c.actor, alt: c.alt };
+}
+
+/** An event as plain data (the search's own may share their arrays). */
+export function eventData(e: Event): Event {
+  return { actor: e.actor, alt: e.alt, w: [...e.w], r: [...e.r], alts: e.alts, guarded: e.guarded };
+}

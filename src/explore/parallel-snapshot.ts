@@ -1,7 +1,7 @@
 import type { Choice } from '../core/schedule.js';
 import type { Branch } from './coordinator.js';
 import type { DporMode } from './dpor.js';
-import { type BranchData, isKept, type Kept, type NodeData } from './dpor-data.js';
+import { type BranchData, choiceData, eventData, isKept, type Kept, type NodeData } from './dpor-data.js';
 import { asWakeupNode, type Event, mapNodes, type WakeupNode } from './wakeup-tree.js';
 
 // A parallel DPOR search's state as plain JSON data, for a checkpoint: the coordinator's branches
@@ -29,6 +29,7 @@ export interface BranchSnapshot {
   readonly cont: { readonly node: number; readonly below: BranchData[] } | null;
 }
 
+/** A parallel search's state as JSON data: `ParallelSearch.snapshot`, `exploreParallel`'s `from`. */
 export interface ParallelSnapshot {
   readonly format: 'lockstep-parallel-dpor';
   readonly version: 1;
@@ -37,15 +38,6 @@ export interface ParallelSnapshot {
   readonly infeasible: number;
   readonly extensions: number;
   readonly branches: BranchSnapshot[];
-}
-
-export function choiceData(c: Choice): Choice {
-  return { actor: c.actor, alt: c.alt };
-}
-
-/** An event as plain data (the search's own may share their arrays). */
-export function eventData(e: Event): Event {
-  return { actor: e.actor, alt: e.alt, w: [...e.w], r: [...e.r], alts: e.alts, guarded: e.guarded };
 }
 
 /** A wakeup tree as plain data; a lazy chain is walked out. */

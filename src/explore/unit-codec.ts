@@ -273,6 +273,7 @@ export function encodeBranches(bs: readonly BranchData[]): Int32Array<ArrayBuffe
   return w.done();
 }
 
+/** The branches `encodeBranches` packed. */
 export function decodeBranches(buf: Int32Array): BranchData[] {
   return new Reader(buf).branches();
 }
