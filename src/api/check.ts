@@ -108,6 +108,25 @@ function countsOf(r: ExploreResult): ExploreCounts {
   return { executions, steps, maxDepth, cut, pruned, unfair };
 }
 
+/**
+ * The search state a checkpoint holds, when it is of the kind the search resuming it needs (one
+ * thread's, `lockstep-dpor`, or a parallel search's); the other kind is E_CHECKPOINT_MISMATCH.
+ */
+function searchOf<F extends Resume['search']['format']>(
+  from: Resume | undefined,
+  format: F,
+): Extract<Resume['search'], { format: F }> | undefined {
+  const s = from?.search;
+  if (s === undefined || s.format === format)
+    return s as Extract<Resume['search'], { format: F }> | undefined;
+  const parallel = s.format === 'lockstep-parallel-dpor';
+  throw new LockstepError(
+    'E_CHECKPOINT_MISMATCH',
+    `the checkpoint is of a search on ${parallel ? 'worker threads' : 'one thread'}`,
+    `resume it ${parallel ? 'with' : 'without'} --workers`,
+  );
+}
+
 /** Whether a strategy can stop and resume, and be partitioned: the DPOR ones. */
 export function isDpor(s: StrategyName): boolean {
   return s === 'dpor' || s === 'source-dpor';
@@ -123,14 +142,7 @@ function* search(
   hooks: ExploreHooks,
   from?: Resume,
 ): Generator<void, { result: ExploreResult; resume: Resume | null }, void> {
-  const snapshot = from?.search;
-  if (snapshot && snapshot.format !== 'lockstep-dpor') {
-    throw new LockstepError(
-      'E_CHECKPOINT_MISMATCH',
-      'the checkpoint is of a search on worker threads',
-      'resume it with --workers',
-    );
-  }
+  const snapshot = searchOf(from, 'lockstep-dpor');
   const model = modelOf(target);
   const limit = options.preemptionBound;
   const run = function* (bound: number | undefined, resumed: boolean) {
@@ -202,14 +214,7 @@ export async function checkParallel(
   from?: Resume,
 ): Promise<CheckResult> {
   validate(options);
-  const snapshot = from?.search;
-  if (snapshot && snapshot.format !== 'lockstep-parallel-dpor') {
-    throw new LockstepError(
-      'E_CHECKPOINT_MISMATCH',
-      'the checkpoint is of a search on one thread',
-      'resume it without --workers',
-    );
-  }
+  const snapshot = searchOf(from, 'lockstep-parallel-dpor');
   const result = await exploreParallel(
     {
       mode: options.strategy === 'source-dpor' ? 'source' : 'optimal',

@@ -162,6 +162,8 @@ export class ParallelSearch {
       }
       const key = [...first.key, idx];
       const path = [...first.up, first];
+      const budget = Math.min(this.budget, left);
+      left -= budget;
       // The unit shares the sibling's tree with the coordinator, which checks the reversals that
       // land in the sibling later against it (`plant`): the thread that runs the unit copies it
       // (`unitSteps`), or packs it (a copy) to send it to a worker.
@@ -172,7 +174,7 @@ export class ParallelSearch {
         item,
         sleep: first.sleep.map((e) => e.ev),
         above: path.slice(0, -1).map((b, e) => b.sleep.filter((s) => s.idx < key[e]!).map((s) => s.ev)),
-        budget: Math.min(this.budget, left),
+        budget,
         // With nothing left pending, the threads would soon have nothing to run but this unit's
         // continuation: it hands over more of its open branches.
         split: this.pending.size === 0 ? STARVED_SPLIT : 1,
@@ -181,7 +183,6 @@ export class ParallelSearch {
         resume: resume ?? undefined,
       });
       this.sincePrune++;
-      left -= Math.min(this.budget, left);
       first.sleep.push({ ev: item.ev, idx });
       // A resumed sibling's subtree is partly explored: what is left of it is not known here.
       first.handed.push({ ev: item.ev, idx, children: resume ? null : item.children });
