@@ -17,7 +17,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { BENCHMARKS as benchmarks } from '../dist/benchmarks/index.js';
-import { DporStrategy, explore } from '../dist/index.js';
+import { check, DEFAULT_CHECK, DporStrategy, explore, modelOf, resolveTarget } from '../dist/index.js';
 
 const limits = { maxExecutions: 10_000_000, maxSteps: 10_000 };
 const cases = process.env.CASES
@@ -28,6 +28,9 @@ const cases = process.env.CASES
       ['lastzero', [14]],
       ['lastzero', [15]],
       ['readersWriters', [5, 2]],
+      // The seed scenario on the fixed kernel, as `lockstep check falloc-dio --kernel v6.6 --param
+      // loops=4 [--workers N]` runs it: every unit builds the kernel model afresh (its own lockdep).
+      ['falloc-dio', [4]],
     ];
 const REPEAT = 3;
 const self = new URL(import.meta.url).pathname;
@@ -35,6 +38,13 @@ const self = new URL(import.meta.url).pathname;
 function row(cells) {
   return cells.map((c, i) => (i === 0 ? String(c).padEnd(22) : String(c).padStart(12))).join(' ');
 }
+
+/** A case's name in the table: a benchmark's, or the seed scenario's with its loops. */
+const caseName = (name, args) =>
+  name === 'falloc-dio' ? `falloc-dio loops=${args[0]}` : benchmarks[name](...args).name;
+
+/** The seed scenario on the fixed kernel (no deadlock: the search explores every trace). */
+const fallocDio = (loops) => resolveTarget('falloc-dio', 'v6.6', [], [['loops', String(loops)]]);
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -101,7 +111,7 @@ export async function runParallelBench(threadCounts = [2]) {
       const same = execs === one[0].executions ? '' : ` (one: ${one[0].executions})`;
       console.log(
         row([
-          benchmarks[name](...args).name,
+          caseName(name, args),
           n,
           `${execs}${same}`,
           par[0].units,
@@ -119,42 +129,55 @@ export async function runParallelBench(threadCounts = [2]) {
 
 /** The child: one search, timed from before the threads start to the result. */
 async function child(name, args, threads) {
-  const b = benchmarks[name](...args);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  let executions;
-  let units = 0;
-  let extensions = 0;
-  if (threads === 0) {
-    executions = explore(b.model, new DporStrategy(), limits).executions;
-  } else {
-    const { PARALLEL_BUDGET, PARALLEL_WINDOW } = await import('../dist/api/check.js');
-    const { UnitPool } = await import('../dist/cli/pool.js');
-    const { exploreParallel } = await import('../dist/explore/parallel.js');
-    const pool = new UnitPool(
-      threads,
-      { source: { kind: 'benchmark', name, args }, mode: 'optimal', maxSteps: limits.maxSteps },
-      () => b.model,
-    );
-    const r = await exploreParallel(
-      { window: PARALLEL_WINDOW * threads, budget: PARALLEL_BUDGET },
-      limits,
-      pool.run,
-    );
-    executions = r.executions;
-    units = r.units;
-    extensions = r.extensions;
-    await pool.close();
-  }
+  const r =
+    name === 'falloc-dio' ? await scenarioChild(args[0], threads) : await benchmarkChild(name, args, threads);
   process.stdout.write(
     JSON.stringify({
-      executions,
-      units,
-      extensions,
+      ...r,
       seconds: (performance.now() - t0) / 1000,
       cpu: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpu0)),
     }),
   );
+}
+
+async function benchmarkChild(name, args, threads) {
+  const b = benchmarks[name](...args);
+  if (threads === 0)
+    return { executions: explore(b.model, new DporStrategy(), limits).executions, units: 0, extensions: 0 };
+  const { PARALLEL_BUDGET, PARALLEL_WINDOW } = await import('../dist/api/check.js');
+  const { UnitPool } = await import('../dist/cli/pool.js');
+  const { exploreParallel } = await import('../dist/explore/parallel.js');
+  const pool = new UnitPool(
+    threads,
+    { source: { kind: 'benchmark', name, args }, mode: 'optimal', maxSteps: limits.maxSteps },
+    () => b.model,
+  );
+  const r = await exploreParallel(
+    { window: PARALLEL_WINDOW * threads, budget: PARALLEL_BUDGET },
+    limits,
+    pool.run,
+  );
+  await pool.close();
+  return { executions: r.executions, units: r.units, extensions: r.extensions };
+}
+
+/** The seed scenario as the CLI checks it, on one thread or with a pool as `--workers` makes. */
+async function scenarioChild(loops, threads) {
+  const t = fallocDio(loops);
+  const options = { ...DEFAULT_CHECK, maxExecutions: limits.maxExecutions };
+  if (threads === 0) return { executions: check(t, options).explore.executions, units: 0, extensions: 0 };
+  const { checkParallel } = await import('../dist/api/check.js');
+  const { scenarioSource, UnitPool } = await import('../dist/cli/pool.js');
+  const pool = new UnitPool(
+    threads,
+    { source: scenarioSource(t), mode: 'optimal', maxSteps: options.maxSteps },
+    () => modelOf(t),
+  );
+  const r = await checkParallel(t, options, threads, pool);
+  await pool.close();
+  return { executions: r.explore.executions, units: r.explore.units, extensions: r.explore.extensions };
 }
 
 export function runMemoryBench(name = 'lastzero', args = [16]) {

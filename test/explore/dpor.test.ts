@@ -450,6 +450,21 @@ describe('parallel DPOR in a window of units', () => {
     expect(search.kept()).toEqual({ branches: 0, handed: 0 });
   });
 
+  it('hands out small units first, then twice as large each time up to its budget', () => {
+    const b = lastzero(9);
+    const search = new ParallelSearch('optimal', 100);
+    const budgets: number[] = [];
+    for (let units = search.take(4, []); units.length > 0; units = search.take(4, [])) {
+      for (const u of units) {
+        budgets.push(u.budget);
+        search.apply(u, runUnit(b.model, 'optimal', u, { maxSteps: 1000 }).result);
+      }
+    }
+    // The first unit alone splits the search: with 100 executions, another thread would wait.
+    expect(budgets.slice(0, 6)).toEqual([8, 16, 32, 64, 100, 100]);
+    expect(new Set(budgets.slice(4))).toEqual(new Set([100]));
+  });
+
   it('with a window of one unit and a budget of one, it is the one search: each trace once', async () => {
     await fc.assert(
       fc.asyncProperty(prog(false, false), async (p) => {
