@@ -138,6 +138,8 @@ export class UnitPool {
   private local = false;
   private failed: unknown = null;
   private closed = false;
+  /** This pool turned V8's parallel scavenges off (see the constructor); `close` turns them back on. */
+  private scavengesOff = false;
   /** Branches asked of workers (`release`), by thread and token. */
   private readonly releasing = new Map<
     string,
@@ -157,8 +159,12 @@ export class UnitPool {
     // generation) wait on helper threads that have no core to run on, and those helpers take CPU
     // from the search threads: each thread scavenges its own heap instead. lastzero(15) on 2
     // threads of 2 cores: V8's helper threads 2.8-2.9 -> 2.0-2.2 s of CPU. The flag is the
-    // process's, read at each scavenge; node keeps V8's flags writable after start-up.
-    if (threads >= availableParallelism()) setFlagsFromString('--no-parallel-scavenge');
+    // process's, read at each scavenge; node keeps V8's flags writable after start-up. A flag the
+    // user gave node is left as it is.
+    if (threads >= availableParallelism() && !USER_SCAVENGE_FLAG) {
+      if (poolsWithScavengesOff++ === 0) setFlagsFromString('--no-parallel-scavenge');
+      this.scavengesOff = true;
+    }
     const script = new URL('./dpor-worker.js', import.meta.url);
     this.workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(script, { workerData: init });
@@ -284,6 +290,11 @@ export class UnitPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.scavengesOff) {
+      this.scavengesOff = false;
+      // The last open pool that turned them off gives the process its parallel scavenges back.
+      if (--poolsWithScavengesOff === 0) setFlagsFromString('--parallel-scavenge');
+    }
     this.queue.length = 0;
     this.mine.length = 0;
     await Promise.all(this.workers.map((w) => w.terminate()));
@@ -297,6 +308,14 @@ export function limitsOf(init: WorkerInit): { maxSteps: number; livelockBound?: 
     ...(init.livelockBound === undefined ? {} : { livelockBound: init.livelockBound }),
   };
 }
+
+/** Open pools that turned V8's parallel scavenges off. */
+let poolsWithScavengesOff = 0;
+
+/** Node was started with a parallel-scavenge flag of the user's (in its arguments or NODE_OPTIONS). */
+const USER_SCAVENGE_FLAG = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
+  /parallel[-_]scavenge/.test(a),
+);
 
 /** Units a worker holds at most: the one it runs and the next. */
 const PREFETCH = 2;

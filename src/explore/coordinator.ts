@@ -262,7 +262,9 @@ export class ParallelSearch {
 
   /**
    * The search's state as data, once every unit handed out was applied; `given` gives the branches
-   * a thread kept (`keptBelow`). A branch's place in the list comes after those above it.
+   * a thread kept (`keptBelow`). A branch's place in the list comes after those above it. It first
+   * forgets what no unit will consult again (`prune`, with none running): it changes the search,
+   * which goes on as it would have, with less kept.
    */
   snapshot(units: number, given: (k: Kept) => readonly BranchData[]): ParallelSnapshot {
     this.prune([]);
