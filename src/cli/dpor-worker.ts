@@ -96,3 +96,5 @@ port.on('message', (m: { unit: Int32Array } | { release: number }) => {
     port.postMessage({ error: { code, message: e instanceof Error ? e.message : String(e), hint } });
   }
 });
+// Units are sent to a worker once it says it has loaded the target (pool.ts).
+port.postMessage({ ready: true });

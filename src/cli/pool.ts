@@ -64,6 +64,8 @@ export interface FoundData {
 }
 
 interface Reply {
+  /** The worker has loaded the target and takes units. */
+  readonly ready?: true;
   /** Branches it kept, given up (`UnitPool.release`), with the token they were kept under. */
   readonly released?: { readonly token: number; readonly branches: Int32Array };
   readonly outcome?: Omit<UnitOutcome, 'found' | 'result'> & {
@@ -134,6 +136,10 @@ export class UnitPool {
   /** Units that resume branches this thread keeps. */
   private readonly mine: Job[] = [];
   private readonly kept = new KeptBranches(threadId);
+  /** Workers that have loaded the target: only they are sent units. */
+  private readonly takesUnits = new Set<Worker>();
+  private readonly allLoaded: Promise<void>;
+  private onAllLoaded: () => void = () => {};
   /** This thread is running queued units. */
   private local = false;
   private failed: unknown = null;
@@ -165,6 +171,10 @@ export class UnitPool {
       if (poolsWithScavengesOff++ === 0) setFlagsFromString('--no-parallel-scavenge');
       this.scavengesOff = true;
     }
+    this.allLoaded = new Promise((done) => {
+      this.onAllLoaded = done;
+    });
+    if (threads <= 1) this.onAllLoaded();
     const script = new URL('./dpor-worker.js', import.meta.url);
     this.workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(script, { workerData: init });
@@ -196,15 +206,22 @@ export class UnitPool {
       this.dispatch();
     });
 
+  /** Resolves once every worker has loaded the target (a search may start before). */
+  loaded(): Promise<void> {
+    return this.allLoaded;
+  }
+
   /**
    * Hands queued units to idle threads: this one first (it is warm, the workers may be starting).
    * This thread, slowed by coordinating, takes the unit handed out last, whose result is applied
-   * last; the workers take them in order.
+   * last; the workers take them in order. A worker still loading the target gets none: results
+   * are applied in order, and a unit waiting in a loading worker held back every later one (on
+   * readers-writers(5,2), a 0.06 s search took 0.2 s on 2 threads).
    */
   private dispatch(): void {
     if ((this.mine.length > 0 || this.queue.length > 0) && !this.local) {
       this.local = true;
-      const job = this.mine.shift() ?? this.queue.pop()!;
+      const job = this.mine.shift() ?? this.nextLocal()!;
       setImmediate(() => void this.runLocal(job));
     }
     // A worker gets its next unit before it ends the one it runs, so that it does not wait for this
@@ -212,11 +229,17 @@ export class UnitPool {
     for (let depth = 1; depth <= PREFETCH; depth++) {
       for (const w of this.workers) {
         if (this.queue.length === 0) return;
+        if (!this.takesUnits.has(w)) continue;
         const jobs = this.running.get(w)!;
         if (jobs.length >= depth) continue;
         this.send(w, this.queue.shift()!);
       }
     }
+  }
+
+  /** The queued unit this thread runs next: the last, or the first while no worker takes units. */
+  private nextLocal(): Job | undefined {
+    return this.takesUnits.size > 0 ? this.queue.pop() : this.queue.shift();
   }
 
   private send(w: Worker, job: Job): void {
@@ -238,6 +261,12 @@ export class UnitPool {
   };
 
   private reply(w: Worker, r: Reply): void {
+    if (r.ready) {
+      this.takesUnits.add(w);
+      if (this.takesUnits.size === this.workers.length) this.onAllLoaded();
+      this.dispatch();
+      return;
+    }
     if (r.released) {
       const key = `${w.threadId}/${r.released.token}`;
       this.releasing.get(key)?.done(decodeBranches(r.released.branches));
@@ -259,7 +288,7 @@ export class UnitPool {
 
   /** Runs `first`, then queued units (the last first), in this thread until none is left, yielding every few executions. */
   private async runLocal(first: Job): Promise<void> {
-    for (let job: Job | undefined = first; job; job = this.mine.shift() ?? this.queue.pop()) {
+    for (let job: Job | undefined = first; job; job = this.mine.shift() ?? this.nextLocal()) {
       if (this.closed) return;
       if (this.failed !== null) {
         job.fail(this.failed);

@@ -36,6 +36,8 @@ async function onThreads(name: 'lastzero' | 'indexer', args: number[], threads: 
     return pool.run(unit);
   };
   try {
+    // Workers get units once loaded: waiting for them, every thread runs some of a small search.
+    await pool.loaded();
     const result: ParallelResult = await exploreParallel({ window: 4 * threads, budget }, LIMITS, run);
     return { result, kept, inline, models };
   } finally {
@@ -113,6 +115,7 @@ describe('the threads of a parallel search', () => {
         released.push(k.thread);
         return pool.release(k);
       };
+      await pool.loaded();
       const options = { window: 12, budget: 16, release, ...(from ? { from } : {}) };
       const stop = { shouldStop: () => (++calls % 7 === 0 ? 'interrupted' : null) };
       let r: ParallelResult;
