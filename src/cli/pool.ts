@@ -286,7 +286,7 @@ export class UnitPool {
     job.done({ ...o, result: decodeResult(o.result), found: o.found ? counterexample(o.found) : null });
   }
 
-  /** Runs `first`, then queued units (the last first), in this thread until none is left, yielding every few executions. */
+  /** Runs `first`, then queued units (`nextLocal`), in this thread until none is left, yielding every few executions. */
   private async runLocal(first: Job): Promise<void> {
     for (let job: Job | undefined = first; job; job = this.mine.shift() ?? this.nextLocal()) {
       if (this.closed) return;
