@@ -85,12 +85,9 @@ const PRUNE_EVERY = 32;
 const STARVED_SPLIT = 8;
 
 /**
- * The budget of the first unit; each unit handed out after it gets twice the one before, up to the
- * search's budget. Every thread but the one running the first unit waits for what that unit hands
- * back: on falloc-dio loops=4, a first unit of 1,024 executions kept the worker idle for 1.3 s of
- * a 9 s search once it had started. Small first units split the search early; the later large
- * ones keep the cost per unit (its start, its hand-back, its application) low. The budgets depend
- * only on how many units were handed out, so the search stays deterministic.
+ * The first unit's budget; each next one gets twice the last, up to the search's (deterministic).
+ * Until the first unit hands back, no other thread has work: on falloc-dio loops=4, a first unit
+ * of 1,024 executions kept the worker idle 1.3 s. Large later units keep the cost per unit low.
  */
 const FIRST_BUDGET = 8;
 
@@ -261,10 +258,9 @@ export class ParallelSearch {
   }
 
   /**
-   * The search's state as data, once every unit handed out was applied; `given` gives the branches
-   * a thread kept (`keptBelow`). A branch's place in the list comes after those above it. It first
-   * forgets what no unit will consult again (`prune`, with none running): it changes the search,
-   * which goes on as it would have, with less kept.
+   * The search's state as data, once every unit handed out was applied (pruned first: it goes on
+   * as it would have); `given` gives the branches a thread kept (`keptBelow`). A branch's place in
+   * the list comes after those above it.
    */
   snapshot(units: number, given: (k: Kept) => readonly BranchData[]): ParallelSnapshot {
     this.prune([]);
